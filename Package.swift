@@ -1,0 +1,77 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "lrledger",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Schedules", targets: ["Schedules"]),
+        .library(name: "Ledger", targets: ["Ledger"]),
+        .library(name: "Trainer", targets: ["Trainer"]),
+        .executable(name: "lrledger", targets: ["lrledger"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    ],
+    targets: [
+        // Keras-exact learning-rate schedules: pure math, no dependencies.
+        .target(name: "Schedules"),
+
+        // SQLite storage: migrations, runs, segments, rate log, checkpoints, audit.
+        .target(
+            name: "Ledger",
+            dependencies: [
+                "Schedules",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            plugins: ["EmbedMigrations"]
+        ),
+
+        // The training loop, its built-in workloads and checkpoint encoding.
+        .target(
+            name: "Trainer",
+            dependencies: [
+                "Schedules",
+                "Ledger",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ]
+        ),
+
+        // The command-line interface, as a library so tests can drive it.
+        .target(
+            name: "LRLedgerCommands",
+            dependencies: [
+                "Schedules",
+                "Ledger",
+                "Trainer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(name: "lrledger", dependencies: ["LRLedgerCommands"]),
+
+        // Build-time embedding of migrations/*.sql into the Ledger module, so the
+        // binary carries its schema wherever it is copied.
+        .executableTarget(name: "EmbedMigrationsTool", path: "Sources/EmbedMigrationsTool"),
+        .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["EmbedMigrationsTool"]),
+
+        .testTarget(name: "SchedulesTests", dependencies: ["Schedules"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Schedules"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Ledger", "Schedules"]),
+        .testTarget(
+            name: "LRLedgerCommandsTests",
+            dependencies: ["LRLedgerCommands", "Schedules", "Ledger", "lrledger"]
+        ),
+    ]
+)

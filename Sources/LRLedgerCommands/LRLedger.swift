@@ -1,0 +1,36 @@
+import ArgumentParser
+
+/// The `lrledger` command: keeps a training run's learning rate correct across restarts.
+public struct LRLedger: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "lrledger",
+        abstract: "Keep a training run's learning rate correct across restarts.",
+        discussion: """
+            Evaluates Keras-compatible learning-rate schedules bit for bit, records each run's \
+            schedule, step counter and rates in SQLite, and resumes interrupted training exactly.
+            """,
+        version: "0.1.0",
+        subcommands: [Rate.self]
+    )
+
+    public init() {}
+}
+
+extension LRLedger {
+    /// Parses the process's arguments and runs the chosen command, exiting with its status.
+    ///
+    /// The executable calls this from top-level code, where a plain `main()` would resolve
+    /// to argument-parser's synchronous entry point.
+    public static func runFromCommandLine() async {
+        do {
+            var command = try await asyncParseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+/// Prints rows of text cells in one of the output formats, streaming where it can.
+///
+/// CSV and JSON rows go out as they come; a table is aligned, so it keeps the rows of
+/// one `print` call to measure column widths. JSON cells are written as given when
+/// marked raw (numbers, nested JSON), otherwise as strings.
+struct RowPrinter {
+    /// A cell: its text and whether JSON should write it unquoted.
+    struct Cell {
+        var text: String
+        var raw: Bool
+
+        static func text(_ text: String) -> Cell { Cell(text: text, raw: false) }
+        static func raw(_ text: String) -> Cell { Cell(text: text, raw: true) }
+        static let null = Cell(text: "", raw: true)
+
+        /// A number for JSON, except `inf`, `-inf` and `nan`, which JSON has no literal for
+        /// and which are written as strings.
+        static func number(_ text: String) -> Cell {
+            Cell(text: text, raw: !["inf", "-inf", "nan"].contains(text))
+        }
+    }
+
+    let format: OutputFormat
+    let columns: [String]
+    private var emitted = 0
+    private var pending: [[Cell]] = []
+    private var write: (String) -> Void
+
+    init(format: OutputFormat, columns: [String], write: @escaping (String) -> Void = { print($0, terminator: "") }) {
+        self.format = format
+        self.columns = columns
+        self.write = write
+    }
+
+    mutating func begin() {
+        switch format {
+        case .csv: write(columns.map(Self.csvField).joined(separator: ",") + "\n")
+        case .json: write("[")
+        case .table: break
+        }
+    }
+
+    mutating func row(_ cells: [Cell]) {
+        switch format {
+        case .csv:
+            write(cells.map { Self.csvField($0.text) }.joined(separator: ",") + "\n")
+        case .json:
+            let fields = zip(columns, cells).map { column, cell in
+                "\(Self.jsonString(column)): \(cell.raw ? (cell.text.isEmpty ? "null" : cell.text) : Self.jsonString(cell.text))"
+            }
+            write((emitted == 0 ? "\n  {" : ",\n  {") + fields.joined(separator: ", ") + "}")
+        case .table:
+            pending.append(cells)
+        }
+        emitted += 1
+    }
+
+    mutating func end() {
+        switch format {
+        case .csv: break
+        case .json: write(emitted == 0 ? "]\n" : "\n]\n")
+        case .table:
+            var widths = columns.map(\.count)
+            for row in pending {
+                for (index, cell) in row.enumerated() where index < widths.count {
+                    widths[index] = max(widths[index], cell.text.count)
+                }
+            }
+            func line(_ texts: [String]) -> String {
+                zip(texts, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }
+                    .joined(separator: "  ").trimmingTrailingSpaces() + "\n"
+            }
+            write(line(columns))
+            write(line(widths.map { String(repeating: "-", count: $0) }))
+            for row in pending { write(line(row.map(\.text))) }
+            pending.removeAll()
+        }
+    }
+
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
+
+extension String {
+    fileprivate func trimmingTrailingSpaces() -> String {
+        var result = self
+        while result.last == " " { result.removeLast() }
+        return result
+    }
+}

@@ -1,0 +1,61 @@
+/// A learning-rate schedule: maps an optimizer step to a rate, bit for bit as Keras does.
+///
+/// `step` is the optimizer's iteration counter when an update is applied, as Keras's
+/// `optimizer.iterations`: the first update uses `rate(at: 0)`. The result is a value
+/// of the schedule's `dtype`, widened to `Double` exactly (a float32 schedule only
+/// returns doubles that are floats).
+///
+/// ```swift
+/// let schedule = try InverseTimeDecay(initialLearningRate: 0.1, decaySteps: .int(1), decayRate: .float(0.5))
+/// schedule.rate(at: 1)  // 0.06666667014360428, the float32 value 0.06666667
+/// ```
+public protocol LearningRateSchedule: Sendable {
+    /// Keras's class name, the `class_name` of its serialized form.
+    static var className: String { get }
+
+    /// Builds the schedule from Keras's `get_config()` dictionary, validating every value.
+    ///
+    /// - throws: `ScheduleError` naming the key and the value when the config is refused.
+    init(kerasConfig: JSONObject, dtype: DType) throws
+
+    /// The dtype the schedule computes in.
+    var dtype: DType { get }
+
+    /// Keras's `get_config()`: exactly the constructor arguments, with Keras's keys.
+    var kerasConfig: JSONObject { get }
+
+    /// The rate for an integer step. The step converts to the dtype with one rounding.
+    func rate(at step: Int64) -> Double
+
+    /// The rate for a fractional step. As Keras on TensorFlow does, the step is first
+    /// rounded to float32 (also for float64 schedules).
+    func rate(atFractionalStep step: Double) -> Double
+}
+
+extension LearningRateSchedule {
+    /// The rate for a step of either kind.
+    public func rate(at step: ScheduleStep) -> Double {
+        switch step {
+        case .integer(let value): rate(at: value)
+        case .fractional(let value): rate(atFractionalStep: value)
+        }
+    }
+
+    /// The schedule in Keras's `serialize()` form:
+    /// `{"module": "keras.optimizers.schedules", "class_name": ..., "config": {...}, "registered_name": null}`.
+    public var serialized: JSONValue {
+        .object(
+            JSONObject([
+                ("module", .string(ScheduleCodec.kerasModule)),
+                ("class_name", .string(Self.className)),
+                ("config", .object(kerasConfig)),
+                ("registered_name", .null),
+            ]))
+    }
+
+    /// The canonical JSON text of `serialized`: compact, keys in Keras's order. Equal
+    /// schedules give equal text, so its SHA-256 identifies the config.
+    public var canonicalJSON: String {
+        serialized.compactText
+    }
+}

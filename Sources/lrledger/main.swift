@@ -1,0 +1,3 @@
+import LRLedgerCommands
+
+await LRLedger.runFromCommandLine()
