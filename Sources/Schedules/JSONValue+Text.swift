@@ -99,9 +99,17 @@ struct JSONParser {
         case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectWord("null"); return .null
+        case UInt8(ascii: "N"), UInt8(ascii: "I"), UInt8(ascii: "-") where startsWithNonFinite():
+            throw error("NaN and Infinity are not JSON numbers, and schedule values must be finite")
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default: throw error("expected a value")
         }
+    }
+
+    /// Python's `json.dumps` writes NaN, Infinity and -Infinity; recognize them to say so.
+    private func startsWithNonFinite() -> Bool {
+        let rest = text[index...]
+        return rest.starts(with: "NaN".utf8) || rest.starts(with: "Infinity".utf8) || rest.starts(with: "-Infinity".utf8)
     }
 
     private mutating func expectWord(_ word: String) throws {

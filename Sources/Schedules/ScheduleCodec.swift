@@ -53,7 +53,7 @@ public enum ScheduleCodec {
         guard let type = classes[className] else {
             let known = classes.keys.sorted().joined(separator: ", ")
             throw ScheduleError(
-                .unknownClass, field: "class_name", "unknown schedule class '\(className)' (known: \(known))")
+                .unknownClass, field: "class_name", "unknown schedule class_name '\(className)' (known: \(known))")
         }
         if let module = object["module"], module != .string(kerasModule), module != .null {
             throw ScheduleError(
