@@ -59,7 +59,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .executableTarget(name: "lrledger", dependencies: ["LRLedgerCommands"]),
+        .executableTarget(
+            name: "lrledger",
+            dependencies: ["LRLedgerCommands", .product(name: "Logging", package: "swift-log")]
+        ),
 
         // Build-time embedding of migrations/*.sql into the Ledger module, so the
         // binary carries its schema wherever it is copied.

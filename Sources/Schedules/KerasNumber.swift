@@ -43,3 +43,25 @@ public enum KerasNumber: Sendable, Hashable, CustomStringConvertible {
         .number(JSONNumber(literal: description))
     }
 }
+
+extension KerasNumber {
+    /// Parses a number as a user types it on a command line, with JSON's rules: a token
+    /// with a `.` or an exponent is a float, any other an integer.
+    ///
+    /// - parameter field: the config key, for the error message.
+    /// - throws: `ScheduleError` naming the field and the token.
+    public init(parsing token: String, field: String) throws {
+        let number = JSONNumber(literal: token)
+        let isNumber = (try? JSONValue(parsing: token)).map { if case .number = $0 { true } else { false } } ?? false
+        guard isNumber, !token.contains(where: \.isWhitespace) else {
+            throw ScheduleError(.wrongType, field: field, "\(field) must be a number, got '\(token)'")
+        }
+        if number.isFractional {
+            self = .float(number.doubleValue)
+        } else if let value = number.int64Value {
+            self = .int(value)
+        } else {
+            throw ScheduleError(.invalidValue, field: field, "\(field) is out of range, got \(token)")
+        }
+    }
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+import Foundation
+
+/// The `--db` option: which ledger file a command uses.
+public struct DatabaseOptions: ParsableArguments {
+    @Option(name: .customLong("db"), help: "The ledger file (default: $LRLEDGER_DB, else ./lrledger.sqlite).")
+    public var explicitPath: String?
+
+    public init() {}
+
+    /// `--db`, else `LRLEDGER_DB`, else `./lrledger.sqlite`.
+    public var path: String {
+        if let explicitPath { return explicitPath }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["LRLEDGER_DB"], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        return "lrledger.sqlite"
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Ledger
+import Logging
+import Schedules
+import ServiceLifecycle
+import Trainer
+
+extension ModelKind: @retroactive ExpressibleByArgument {}
+
+extension LRLedger {
+    /// `lrledger train`: creates or resumes a run and trains it to its target.
+    struct Train: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create or resume a run and train it to --steps total updates.",
+            discussion: """
+                A new run gets the schedule options given (default: InverseTimeDecay(0.1, 1.0, 0.5), \
+                the Keras documentation's example). An existing run resumes from its committed step \
+                with its stored schedule and settings; a different schedule is refused unless \
+                --change-schedule is given. SIGTERM or SIGINT finishes the current step, commits and \
+                exits 0; after a kill or crash, run the same command again to resume.
+                """
+        )
+
+        @OptionGroup var database: DatabaseOptions
+
+        @Option(help: "The run's name.")
+        var run: String
+
+        @OptionGroup(title: "Schedule") var schedule: ScheduleOptions
+
+        @Flag(help: "Allow a resumed run to switch to the given schedule from its resume step (recorded).")
+        var changeSchedule = false
+
+        @Option(help: "Total optimizer updates the run should reach.")
+        var steps: Int64
+
+        @Option(help: "Log the rate (and loss) of every K-th step.")
+        var logEvery: Int64 = 1
+
+        @Option(help: "Commit the step counter, rates and model state every C steps.")
+        var checkpointEvery: Int64 = 100
+
+        @Option(help: "The workload: softmax (logistic regression by SGD) or none (schedule only). Default softmax.")
+        var model: ModelKind?
+
+        @Option(help: "A CSV file to train on: numeric features, last column an integer class label.")
+        var data: String?
+
+        @Option(help: "The seed for initial weights, data order and the built-in data set (default 0).")
+        var seed: UInt64?
+
+        @Option(help: "Samples per update (default 32).")
+        var batchSize: Int?
+
+        @Option(help: "SGD momentum in [0, 1) (default 0).")
+        var momentum: Double?
+
+        @Flag(help: "Commit with synchronous=FULL: survive power loss, at some speed cost.")
+        var fullSync = false
+
+        func validate() throws {
+            if steps < 0 { throw ValidationError("--steps must be >= 0, got \(steps)") }
+            if logEvery < 1 { throw ValidationError("--log-every must be >= 1, got \(logEvery)") }
+            if checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be >= 1, got \(checkpointEvery)") }
+            if changeSchedule && schedule.isEmpty {
+                throw ValidationError("--change-schedule needs the new schedule's options")
+            }
+        }
+
+        func run() async throws {
+            let logger = Logger(label: "lrledger.train")
+            let request = TrainingRequest(
+                run: run, schedule: try schedule.makeSchedule(), allowScheduleChange: changeSchedule,
+                targetSteps: steps, logEvery: logEvery, checkpointEvery: checkpointEvery,
+                settings: WorkloadSettingsRequest(
+                    model: model, seed: seed, batchSize: batchSize, momentum: momentum, dataPath: data))
+            var configuration = LedgerConfiguration()
+            if fullSync { configuration.durability = .full }
+            let service = TrainingService(
+                ledgerPath: database.path, configuration: configuration, request: request, logger: logger)
+            var groupLogger = Logger(label: "lrledger.lifecycle")
+            groupLogger.logLevel = .warning
+            let group = ServiceGroup(
+                configuration: ServiceGroupConfiguration(
+                    services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+                    gracefulShutdownSignals: [.sigterm, .sigint], logger: groupLogger))
+            try await group.run()
+            if let outcome = service.outcome {
+                switch outcome.kind {
+                case .finished: print("run \(run): finished at step \(outcome.step) (\(outcome.trainedSteps) steps trained now)")
+                case .interrupted: print("run \(run): interrupted at step \(outcome.step); run the same command to resume")
+                case .alreadyFinished: print("run \(run): already finished at step \(outcome.step)")
+                }
+            }
+        }
+    }
+}

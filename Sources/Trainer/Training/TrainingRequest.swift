@@ -1,0 +1,51 @@
+import Schedules
+
+/// What to train: the run, its schedule, how far, and how often to log and commit.
+public struct TrainingRequest: Sendable {
+    /// The schedule a new run gets when none is given: Keras's documentation example,
+    /// `InverseTimeDecay(initial_learning_rate=0.1, decay_steps=1.0, decay_rate=0.5)`.
+    public static var defaultSchedule: InverseTimeDecay {
+        get throws {
+            try InverseTimeDecay(initialLearningRate: 0.1, decaySteps: .float(1.0), decayRate: .float(0.5))
+        }
+    }
+
+    /// The run's name.
+    public var run: String
+    /// The schedule asked for, or nil: the stored one, or `defaultSchedule` for a new run.
+    public var schedule: (any LearningRateSchedule)?
+    /// Allow a resumed run to switch to `schedule` from its resume step on (recorded).
+    public var allowScheduleChange: Bool
+    /// The total number of optimizer updates the run should reach.
+    public var targetSteps: Int64
+    /// Log the rate (and loss) of every step that is a multiple of this.
+    public var logEvery: Int64
+    /// Commit the step counter, the logged rates and the model state every this many steps.
+    public var checkpointEvery: Int64
+    /// The workload settings asked for.
+    public var settings: WorkloadSettingsRequest
+
+    public init(
+        run: String, schedule: (any LearningRateSchedule)? = nil, allowScheduleChange: Bool = false,
+        targetSteps: Int64, logEvery: Int64 = 1, checkpointEvery: Int64 = 100,
+        settings: WorkloadSettingsRequest = WorkloadSettingsRequest()
+    ) {
+        self.run = run
+        self.schedule = schedule
+        self.allowScheduleChange = allowScheduleChange
+        self.targetSteps = targetSteps
+        self.logEvery = logEvery
+        self.checkpointEvery = checkpointEvery
+        self.settings = settings
+    }
+
+    /// Checks the numbers, naming the option that is out of range.
+    public func validate() throws {
+        if run.isEmpty { throw TrainingError(.invalidRequest, "the run name is empty") }
+        if targetSteps < 0 { throw TrainingError(.invalidRequest, "--steps must be >= 0, got \(targetSteps)") }
+        if logEvery < 1 { throw TrainingError(.invalidRequest, "--log-every must be >= 1, got \(logEvery)") }
+        if checkpointEvery < 1 {
+            throw TrainingError(.invalidRequest, "--checkpoint-every must be >= 1, got \(checkpointEvery)")
+        }
+    }
+}
