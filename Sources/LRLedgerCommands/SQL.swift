@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import GRDB
+import Ledger
+
+extension LRLedger {
+    /// `lrledger sql`: read-only SQL over the ledger.
+    struct SQL: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sql",
+            abstract: "Run read-only SQL on the ledger (the views runs, rate_history, segments, ...).",
+            discussion: "The database is opened read-only: a statement that would write is refused and the file is unchanged."
+        )
+
+        @OptionGroup var database: DatabaseOptions
+
+        @Argument(help: "The SQL to run, e.g. \"SELECT step, rate FROM rate_history WHERE run = 'demo'\".")
+        var query: String
+
+        @OptionGroup var output: FormatOptions
+
+        func run() throws {
+            let ledger = try Ledger.openReadOnly(path: database.path)
+            var printer: RowPrinter?
+            try ledger.query(query) { names in
+                printer?.end()
+                printer = RowPrinter(format: output.format, columns: names)
+                printer?.begin()
+            } row: { values in
+                printer?.row(values.map(Self.cell))
+            }
+            printer?.end()
+        }
+
+        static func cell(_ value: DatabaseValue) -> RowPrinter.Cell {
+            switch value.storage {
+            case .null: return .null
+            case .int64(let int): return .raw("\(int)")
+            case .double(let double): return .number(double.description)
+            case .string(let string): return .text(string)
+            case .blob(let data): return .text("X'" + data.map { String(format: "%02X", $0) }.joined() + "'")
+            }
+        }
+    }
+}
