@@ -11,6 +11,14 @@ struct TrainCommandTests {
          "--momentum", "0.5"] + extra
     }
 
+    /// The run's committed step as the `sqlite3` shell sees it; -1 before the run exists.
+    static func committedStep(_ run: String, db: String) -> Int64 {
+        guard FileManager.default.fileExists(atPath: db),
+            let text = try? SQLiteShell.query(db, "SELECT step FROM runs WHERE name = '\(run)'"), let step = Int64(text)
+        else { return -1 }
+        return step
+    }
+
     static func showJSON(_ run: String, db: String) throws -> [String: Any] {
         let result = try LRLedgerProcess.run(["show", run, "--db", db, "--format", "json"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -24,30 +32,44 @@ struct TrainCommandTests {
         let straight = try LRLedgerProcess.run(Self.train("straight", db: db))
         #expect(straight.status == 0, "\(straight.stderr)")
 
+        // Four SIGKILLs and one SIGTERM, each at a random instant after the run has made
+        // progress (with a commit every 10 steps, many land inside a commit), then a
+        // final start that finishes the run.
         var generator = SystemRandomNumberGenerator()
         var kills = 0
         var terms = 0
-        var starts = 0
-        while starts < 40 {
-            starts += 1
+        let signals: [Int32] = [SIGKILL, SIGKILL, SIGTERM, SIGKILL, SIGKILL]
+        for signal in signals {
+            let before = Self.committedStep("interrupted", db: db)
             let process = try LRLedgerProcess.start(Self.train("interrupted", db: db))
-            let signal: Int32? = kills < 4 ? SIGKILL : (terms == 0 ? SIGTERM : nil)
-            if let signal {
-                usleep(UInt32.random(in: 150_000...600_000, using: &generator))
-                if process.isRunning {
-                    kill(process.processIdentifier, signal)
-                    if signal == SIGKILL { kills += 1 } else { terms += 1 }
-                }
+            var waited = 0
+            while process.isRunning, Self.committedStep("interrupted", db: db) <= before + 50, waited < 2000 {
+                usleep(5_000)
+                waited += 1
             }
+            usleep(UInt32.random(in: 0...40_000, using: &generator))
+            guard process.isRunning else {
+                process.waitUntilExit()
+                continue
+            }
+            kill(process.processIdentifier, signal)
             process.waitUntilExit()
-            if signal == SIGTERM && terms == 1 && process.terminationReason == .exit {
-                #expect(process.terminationStatus == 0, "SIGTERM exits 0 after committing")
+            if signal == SIGKILL {
+                kills += 1
+                #expect(process.terminationReason == .uncaughtSignal)
+            } else {
+                terms += 1
+                #expect(process.terminationReason == .exit && process.terminationStatus == 0, "SIGTERM commits and exits 0")
+                let reason = try SQLiteShell.query(
+                    db, "SELECT end_reason FROM segments WHERE run = 'interrupted' ORDER BY id DESC LIMIT 1")
+                #expect(reason == "interrupted")
             }
-            let step = try SQLiteShell.query(db, "SELECT step FROM runs WHERE name = 'interrupted'")
-            if step == "\(Self.steps)" && signal == nil { break }
         }
-        #expect(kills >= 1, "at least one SIGKILL landed while training")
-        print("train: \(starts) starts, \(kills) SIGKILLs, \(terms) SIGTERMs")
+        let last = try LRLedgerProcess.run(Self.train("interrupted", db: db))
+        #expect(last.status == 0, "\(last.stderr)")
+        print("train: \(kills) SIGKILLs and \(terms) SIGTERM landed mid-run")
+        #expect(kills >= 3, "SIGKILLs landed while training")
+        #expect(terms == 1, "the SIGTERM landed while training")
 
         // Every step once, same bits, same losses.
         let count = { (run: String) in

@@ -3,7 +3,7 @@ import Foundation
 /// Why a data set was refused.
 ///
 /// The message is one line that names the file and, for a bad row, its 1-based line
-/// number: `data.csv:7: expected 9 columns like line 2, found 8`. New codes may be
+/// number: `data.csv, line 7: expected 9 columns like line 2, found 8`. New codes may be
 /// added; switch over `code` with a default.
 public struct DatasetError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
     /// The kind of problem.
@@ -34,7 +34,7 @@ public struct DatasetError: Error, Sendable, Equatable, CustomStringConvertible,
         self.path = path
         self.line = line
         switch (path, line) {
-        case let (path?, line?): message = "\(path):\(line): \(detail)"
+        case let (path?, line?): message = "\(path), line \(line): \(detail)"
         case let (path?, nil): message = "\(path): \(detail)"
         default: message = detail
         }

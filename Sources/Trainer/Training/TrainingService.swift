@@ -122,7 +122,9 @@ public final class TrainingService: Service, @unchecked Sendable {
 
     /// The stored run, read without writing anything; nil when the file or the run does not exist.
     private static func existingRun(named name: String, at path: String) throws -> RunDetail? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        // No file, or an empty one (which SQLite treats as an empty database): a new ledger.
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        guard let size = attributes?[.size] as? Int, size > 0 else { return nil }
         do {
             return try Ledger.openReadOnly(path: path).run(named: name)
         } catch let error as LedgerError where error.code == .runNotFound || error.code == .olderSchema {
