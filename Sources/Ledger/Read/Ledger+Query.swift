@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension Ledger {
@@ -65,6 +66,38 @@ extension Ledger {
             default:
                 throw LedgerError(error, path: path, action: "run the query")
             }
+        }
+    }
+
+    /// Runs arbitrary SQL read-only like `query(_:columns:row:)`, giving each row's
+    /// values as `QueryValue`s, so callers need not import GRDB.
+    ///
+    /// ```swift
+    /// try ledger.queryValues("SELECT * FROM runs") { print($0) } row: { print($0.map(\.description)) }
+    /// ```
+    ///
+    /// - parameter sql: one or more SQL statements.
+    /// - parameter columns: called with the column names before each statement's rows.
+    /// - parameter row: called with each row's values, in column order.
+    /// - throws: as `query(_:columns:row:)`.
+    public func queryValues(
+        _ sql: String, columns: ([String]) throws -> Void = { _ in }, row: ([QueryValue]) throws -> Void
+    ) throws {
+        try query(sql, columns: columns) { values in
+            try row(values.map(QueryValue.init))
+        }
+    }
+}
+
+extension QueryValue {
+    /// The value of a GRDB `DatabaseValue`.
+    init(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: self = .null
+        case .int64(let integer): self = .integer(integer)
+        case .double(let real): self = .real(real)
+        case .string(let text): self = .text(text)
+        case .blob(let data): self = .blob([UInt8](data))
         }
     }
 }
