@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRDB
 import Ledger
 
 extension LRLedger {
@@ -22,7 +21,7 @@ extension LRLedger {
         func run() throws {
             let ledger = try Ledger.openReadOnly(path: database.path)
             var printer: RowPrinter?
-            try ledger.query(query) { names in
+            try ledger.queryValues(query) { names in
                 printer?.end()
                 printer = RowPrinter(format: output.format, columns: names)
                 printer?.begin()
@@ -32,13 +31,12 @@ extension LRLedger {
             printer?.end()
         }
 
-        static func cell(_ value: DatabaseValue) -> RowPrinter.Cell {
-            switch value.storage {
-            case .null: return .null
-            case .int64(let int): return .raw("\(int)")
-            case .double(let double): return .number(double.description)
-            case .string(let string): return .text(string)
-            case .blob(let data): return .text("X'" + data.map { String(format: "%02X", $0) }.joined() + "'")
+        static func cell(_ value: QueryValue) -> RowPrinter.Cell {
+            switch value {
+            case .null: .null
+            case .integer, .real: .number(value.description)
+            case .text(let text): .text(text)
+            case .blob: .text(value.description)
             }
         }
     }
