@@ -21,10 +21,10 @@ extension LRLedger {
             let detail = try ledger.run(named: runName)
             let summary = detail.summary
             var plot = RatePlot(
-                title: "Run \(summary.name): learning rate\(detail.loggedRows > 0 ? "" : "") by step",
+                title: "Run \(summary.name): learning rate by step",
                 subtitle: "\(ScheduleText.summary(summary.schedule, summary.dtype)), \(summary.dtype); "
                     + "\(summary.status.rawValue) at step \(summary.step) of \(summary.targetSteps); "
-                    + "\(max(0, detail.segments.count - 1)) restarts",
+                    + Self.restarts(max(0, detail.segments.count - 1)),
                 firstStep: 0, lastStep: max(summary.step, summary.targetSteps) - 1)
             for (previous, segment) in zip(detail.segments, detail.segments.dropFirst()) {
                 plot.restarts.append(
@@ -38,7 +38,11 @@ extension LRLedger {
             } catch {
                 throw ValidationError("cannot write \(output): \(error.localizedDescription)")
             }
-            print("wrote \(output): \(detail.loggedRows) logged steps, \(plot.restarts.count) restarts marked")
+            print("wrote \(output): \(detail.loggedRows) logged steps, \(Self.restarts(plot.restarts.count)) marked")
+        }
+
+        static func restarts(_ count: Int) -> String {
+            count == 1 ? "1 restart" : "\(count) restarts"
         }
     }
 }

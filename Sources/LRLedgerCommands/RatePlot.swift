@@ -67,16 +67,21 @@ struct RatePlot {
         }
         out += "<text x=\"\(Self.f(Self.left + plotWidth / 2))\" y=\"\(Self.f(Self.height - 16))\" text-anchor=\"middle\">step</text>\n"
 
-        // Series with their own vertical axes: rate on the left, loss on the right.
-        let series: [(Buckets, String, String, Bool)] = [(rate, "rate", "#1f77b4", true), (loss, "loss", "#d62728", false)]
+        // Series with their own vertical axes: rate on the left (log scale when it spans
+        // more than two decades, as inverse-time decay does), loss on the right (the mean
+        // of each pixel column, drawn lighter and under the rate).
+        let series: [(Buckets, String, String, Bool)] = [(loss, "loss", "#d62728", false), (rate, "rate", "#1f77b4", true)]
         for (buckets, name, color, isLeft) in series where buckets.hasValues {
-            let low = min(0, buckets.minimum)
-            let high = buckets.maximum > low ? buckets.maximum : low + 1
-            let ticks = NiceTicks.ticks(from: low, to: high)
-            let top = max(high, ticks.last ?? high)
-            let y = { (value: Double) in Self.top + plotHeight - (value - low) / (top - low) * plotHeight }
+            let logarithmic = isLeft && buckets.minimum > 0 && buckets.maximum / buckets.minimum > 100
+            let axis: Axis
+            if logarithmic {
+                axis = Axis.logarithmic(low: buckets.minimum, high: buckets.maximum)
+            } else {
+                axis = Axis.linear(low: min(0, buckets.minimum), high: buckets.maximum)
+            }
+            let y = { (value: Double) in Self.top + plotHeight - axis.position(value) * plotHeight }
             let axisX = isLeft ? Self.left : Self.left + plotWidth
-            for tick in ticks {
+            for tick in axis.ticks {
                 let py = y(tick)
                 let tickEnd = isLeft ? axisX - 5 : axisX + 5
                 out += "<line x1=\"\(Self.f(axisX))\" y1=\"\(Self.f(py))\" x2=\"\(Self.f(tickEnd))\" y2=\"\(Self.f(py))\" stroke=\"\(color)\"/>"
@@ -86,12 +91,14 @@ struct RatePlot {
                 out += "<text x=\"\(Self.f(isLeft ? axisX - 8 : axisX + 8))\" y=\"\(Self.f(py + 4))\" text-anchor=\"\(isLeft ? "end" : "start")\" fill=\"\(color)\">\(NiceTicks.label(tick))</text>\n"
             }
             let labelX = isLeft ? 18.0 : Self.width - 18
-            out += "<text x=\"\(Self.f(labelX))\" y=\"\(Self.f(Self.top + plotHeight / 2))\" text-anchor=\"middle\" fill=\"\(color)\" transform=\"rotate(-90 \(Self.f(labelX)) \(Self.f(Self.top + plotHeight / 2)))\">\(name)</text>\n"
+            let axisName = logarithmic ? "\(name) (log scale)" : (isLeft ? name : "\(name) (mean per pixel)")
+            out += "<text x=\"\(Self.f(labelX))\" y=\"\(Self.f(Self.top + plotHeight / 2))\" text-anchor=\"middle\" fill=\"\(color)\" transform=\"rotate(-90 \(Self.f(labelX)) \(Self.f(Self.top + plotHeight / 2)))\">\(axisName)</text>\n"
             var points: [String] = []
-            for (step, value) in buckets.points() {
+            for (step, value) in isLeft ? buckets.points() : buckets.means() {
                 points.append("\(Self.f(x(Double(step)))),\(Self.f(y(value)))")
             }
-            out += "<polyline class=\"\(name)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" points=\"\(points.joined(separator: " "))\"/>\n"
+            let style = isLeft ? "stroke-width=\"2\"" : "stroke-width=\"1\" stroke-opacity=\"0.6\""
+            out += "<polyline class=\"\(name)\" fill=\"none\" stroke=\"\(color)\" \(style) points=\"\(points.joined(separator: " "))\"/>\n"
         }
 
         // Restarts.
@@ -103,7 +110,7 @@ struct RatePlot {
 
         // Legend.
         var legendY = Self.top + 14
-        for (buckets, name, color, _) in series where buckets.hasValues {
+        for (buckets, name, color, _) in series.reversed() where buckets.hasValues {
             out += "<line x1=\"\(Self.f(Self.left + plotWidth - 110))\" y1=\"\(Self.f(legendY - 4))\" x2=\"\(Self.f(Self.left + plotWidth - 90))\" y2=\"\(Self.f(legendY - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>"
             out += "<text x=\"\(Self.f(Self.left + plotWidth - 84))\" y=\"\(Self.f(legendY))\">\(name)</text>\n"
             legendY += 16
@@ -140,6 +147,8 @@ struct Buckets {
     private var first: [(step: Int64, value: Double)?]
     private var low: [(step: Int64, value: Double)?]
     private var high: [(step: Int64, value: Double)?]
+    private var sum: [Double]
+    private var count: [Int]
     private(set) var minimum = Double.infinity
     private(set) var maximum = -Double.infinity
 
@@ -147,6 +156,8 @@ struct Buckets {
         first = Array(repeating: nil, count: count)
         low = Array(repeating: nil, count: count)
         high = Array(repeating: nil, count: count)
+        sum = Array(repeating: 0, count: count)
+        self.count = Array(repeating: 0, count: count)
     }
 
     var hasValues: Bool { minimum <= maximum }
@@ -155,8 +166,17 @@ struct Buckets {
         if first[column] == nil { first[column] = (step, value) }
         if low[column].map({ value < $0.value }) ?? true { low[column] = (step, value) }
         if high[column].map({ value > $0.value }) ?? true { high[column] = (step, value) }
+        sum[column] += value
+        count[column] += 1
         minimum = Swift.min(minimum, value)
         maximum = Swift.max(maximum, value)
+    }
+
+    /// One point per non-empty column: its first step and its mean value.
+    func means() -> [(Int64, Double)] {
+        first.indices.compactMap { index in
+            first[index].map { ($0.step, sum[index] / Double(count[index])) }
+        }
     }
 
     /// The kept points in step order.
@@ -172,6 +192,27 @@ struct Buckets {
             }
         }
         return out
+    }
+}
+
+/// A vertical axis: where a value sits (0 at the bottom, 1 at the top) and its ticks.
+struct Axis {
+    let position: (Double) -> Double
+    let ticks: [Double]
+
+    static func linear(low: Double, high: Double) -> Axis {
+        let high = high > low ? high : low + 1
+        let ticks = NiceTicks.ticks(from: low, to: high)
+        let top = max(high, ticks.last ?? high)
+        return Axis(position: { ($0 - low) / (top - low) }, ticks: ticks)
+    }
+
+    /// Decades from the one below `low` to the one above `high`.
+    static func logarithmic(low: Double, high: Double) -> Axis {
+        let bottom = floor(log10(low))
+        let top = max(ceil(log10(high)), bottom + 1)
+        let ticks = stride(from: bottom, through: top, by: 1).map { pow(10, $0) }
+        return Axis(position: { (log10($0) - bottom) / (top - bottom) }, ticks: ticks)
     }
 }
 
