@@ -12,7 +12,8 @@ struct CheckpointReader {
     var isAtEnd: Bool { offset == bytes.endIndex }
 
     mutating func readUInt8() throws -> UInt8 {
-        try take(1)[0]
+        let chunk = try take(1)
+        return chunk[chunk.startIndex]
     }
 
     mutating func readUInt16() throws -> UInt16 {
