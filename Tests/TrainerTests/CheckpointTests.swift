@@ -84,7 +84,8 @@ struct CheckpointTests {
 
     @Test("a valid checkpoint of another run is refused with what differs")
     func otherRun() throws {
-        var other = try SoftmaxRegression(settings: softmaxSettings(seed: 8, momentum: 0.9), dataset: .synthetic(seed: 7))
+        var other = try SoftmaxRegression(
+            settings: softmaxSettings(seed: 8, momentum: 0.9), dataset: .synthetic(seed: 7))
         try train(&other, from: 0, count: 2)
         let error = try restoreError(other.encodeState())
         #expect(error.code == .mismatch)

@@ -50,7 +50,8 @@ struct DatasetCSVTests {
         let (error, path) = try refusal("1,2,0\n1,x,1\n")
         #expect(error.code == .invalidValue)
         #expect(error.message == "\(path):2: column 2 has \"x\", expected a number")
-        #expect(try refusal("1,2,0\n1,,1\n").error.message.hasSuffix(":2: column 2 has an empty value, expected a number"))
+        #expect(
+            try refusal("1,2,0\n1,,1\n").error.message.hasSuffix(":2: column 2 has an empty value, expected a number"))
     }
 
     @Test("a non-finite value is refused with its line number")
@@ -65,7 +66,9 @@ struct DatasetCSVTests {
     func badLabels() throws {
         let outOfRange = try refusal("1,2,0\n1,2,1024\n")
         #expect(outOfRange.error.code == .invalidLabel)
-        #expect(outOfRange.error.message == "\(outOfRange.path):2: the class label 1024 in column 3 is out of range 0..<1024")
+        #expect(
+            outOfRange.error.message
+                == "\(outOfRange.path):2: the class label 1024 in column 3 is out of range 0..<1024")
         #expect(try refusal("1,2,-1\n").error.code == .invalidLabel)
         let fractional = try refusal("1,2,0\n1,2,0\n1,2,0.5\n")
         #expect(fractional.error.code == .invalidLabel)
@@ -109,9 +112,15 @@ struct DatasetCSVTests {
 
     @Test("in-memory data sets validate their shape")
     func valuesValidation() throws {
-        #expect(throws: DatasetError.self) { try Dataset(features: [1, 2, 3], labels: [0, 1], classCount: 2, featureCount: 2) }
-        #expect(throws: DatasetError.self) { try Dataset(features: [1, 2], labels: [2], classCount: 2, featureCount: 2) }
-        #expect(throws: DatasetError.self) { try Dataset(features: [1, .nan], labels: [0], classCount: 2, featureCount: 2) }
+        #expect(throws: DatasetError.self) {
+            try Dataset(features: [1, 2, 3], labels: [0, 1], classCount: 2, featureCount: 2)
+        }
+        #expect(throws: DatasetError.self) {
+            try Dataset(features: [1, 2], labels: [2], classCount: 2, featureCount: 2)
+        }
+        #expect(throws: DatasetError.self) {
+            try Dataset(features: [1, .nan], labels: [0], classCount: 2, featureCount: 2)
+        }
         #expect(throws: DatasetError.self) { try Dataset(features: [], labels: [], classCount: 2, featureCount: 2) }
     }
 }

@@ -103,7 +103,8 @@ public enum Checkpoint {
         let stored = bytes[end...]
         guard SHA256.hash(data: bytes[..<end]).elementsEqual(stored) else {
             throw CheckpointError(
-                .checksumMismatch, "the checkpoint's SHA-256 checksum does not match its content: the bytes were altered")
+                .checksumMismatch,
+                "the checkpoint's SHA-256 checksum does not match its content: the bytes were altered")
         }
         guard reserved == 0 else {
             throw CheckpointError(.corrupt, "the checkpoint's reserved header byte is \(reserved), not 0")

@@ -20,7 +20,8 @@ extension NullWorkload {
         }
         guard seed == settings.seed else {
             throw CheckpointError(
-                .mismatch, "the checkpoint belongs to another run: it has seed \(seed), this run has seed \(settings.seed)")
+                .mismatch,
+                "the checkpoint belongs to another run: it has seed \(seed), this run has seed \(settings.seed)")
         }
         updateCount = updates
     }

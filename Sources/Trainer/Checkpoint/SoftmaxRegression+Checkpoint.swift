@@ -50,7 +50,8 @@ extension SoftmaxRegression {
         try Self.require(
             batchSize == UInt64(settings.batchSize), "batch size \(batchSize)", "batch size \(settings.batchSize)")
         try Self.require(
-            momentum.bitPattern == settings.momentum.bitPattern, "momentum \(momentum)", "momentum \(settings.momentum)")
+            momentum.bitPattern == settings.momentum.bitPattern, "momentum \(momentum)", "momentum \(settings.momentum)"
+        )
         try Self.require(
             fingerprint == dataset.fingerprint, "data with SHA-256 \(fingerprint)",
             "data with SHA-256 \(dataset.fingerprint)")

@@ -91,7 +91,8 @@ extension Dataset {
 
         guard !labels.isEmpty else {
             if sawHeader {
-                throw DatasetError(.empty, path: path, "the file has a header on line \(referenceLine) but no data rows")
+                throw DatasetError(
+                    .empty, path: path, "the file has a header on line \(referenceLine) but no data rows")
             }
             throw DatasetError(
                 .empty, path: path, "the file is empty; expected rows of numeric features followed by a class label")
