@@ -26,7 +26,7 @@ struct CheckpointTests {
         let parameters = 3 * 8 + 3
         #expect(bytes.count == 20 + (8 * 3 + 32 + 16 + 8 * 3 + 32 + 16 * parameters) + 32)
         let body = Array(bytes.dropLast(32))
-        #expect(Checkpoint.hex(Array(bytes.suffix(32))) == Checkpoint.sha256Hex(of: body))
+        #expect(CheckpointFormat.hex(Array(bytes.suffix(32))) == CheckpointFormat.sha256Hex(of: body))
         #expect(workload.encodeState() == bytes)
     }
 
@@ -78,7 +78,7 @@ struct CheckpointTests {
     func unknownKind() throws {
         var body = Array(try sample().bytes.dropLast(32))
         body[10] = 9
-        let resealed = body + Array(hexBytes(Checkpoint.sha256Hex(of: body)))
+        let resealed = body + Array(hexBytes(CheckpointFormat.sha256Hex(of: body)))
         #expect(try restoreError(resealed).code == .unknownKind)
     }
 

@@ -78,7 +78,7 @@ struct ResumeTests {
         let resumed = try restoreWorkload(settings: settings, checkpoint: workload.encodeState())
         #expect(resumed.updateCount == 2)
         #expect(resumed.encodeState() == workload.encodeState())
-        #expect(workload.encodeState().count == Checkpoint.headerSize + 16 + Checkpoint.checksumSize)
+        #expect(workload.encodeState().count == CheckpointFormat.headerSize + 16 + CheckpointFormat.checksumSize)
         #expect(throws: WorkloadError.self) { try workload.step(rate: .infinity) }
     }
 

@@ -100,7 +100,7 @@ extension Dataset {
         let classCount = (labels.max() ?? 0) + 1
         self.init(
             validFeatures: features, labels: labels, classCount: classCount, featureCount: columnCount - 1,
-            fingerprint: Checkpoint.sha256Hex(of: bytes))
+            fingerprint: CheckpointFormat.sha256Hex(of: bytes))
     }
 
     private static func label(_ field: String, path: String, line: Int, column: Int) throws -> Int {

@@ -17,7 +17,7 @@ import Crypto
 ///
 /// A state holds no times, process ids or paths: equal training states give equal
 /// bytes, so the SHA-256 of a checkpoint identifies a model state across machines.
-public enum Checkpoint {
+public enum CheckpointFormat {
     /// The first eight bytes of every checkpoint.
     public static let magic: [UInt8] = Array("LRLSTATE".utf8)
     /// The format version this build writes and the only one it reads.
