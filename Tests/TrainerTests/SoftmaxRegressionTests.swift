@@ -137,7 +137,8 @@ struct SoftmaxRegressionTests {
     @Test("a non-finite rate is refused and a diverging step leaves the state unchanged")
     func refusesNonFiniteRateAndDivergence() throws {
         // Features of 1e300 with rate 1e10 push the weights to infinity in one update.
-        let huge = try Dataset(features: [1e300, 1e300, -1e300, 1e300], labels: [0, 1], classCount: 2, featureCount: 2)
+        let huge = try Dataset(
+            features: [1e300, 1e300, -1e300, 1e300], labels: [0, 1], classCount: 2, featureCount: 2)
         var model = try SoftmaxRegression(settings: softmaxSettings(batchSize: 2), dataset: huge)
         let error = try #require(throws: WorkloadError.self) { try model.step(rate: .nan) }
         #expect(error.code == .invalidRate)

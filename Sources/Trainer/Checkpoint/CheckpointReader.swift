@@ -12,8 +12,8 @@ struct CheckpointReader {
     var isAtEnd: Bool { offset == bytes.endIndex }
 
     mutating func readUInt8() throws -> UInt8 {
-        let byte = try take(1)
-        return byte[byte.startIndex]
+        let chunk = try take(1)
+        return chunk[chunk.startIndex]
     }
 
     mutating func readUInt16() throws -> UInt16 {

@@ -4,11 +4,11 @@ extension NullWorkload {
         var writer = CheckpointWriter(capacity: 16)
         writer.append(settings.seed)
         writer.append(updateCount)
-        return Checkpoint.seal(kind: .noModel, payload: writer.bytes)
+        return CheckpointFormat.seal(kind: .noModel, payload: writer.bytes)
     }
 
     public mutating func restore(from bytes: [UInt8]) throws {
-        var (kind, reader) = try Checkpoint.open(bytes)
+        var (kind, reader) = try CheckpointFormat.open(bytes)
         guard kind == .noModel else {
             throw CheckpointError(
                 .mismatch, "the checkpoint holds model \(kind.rawValue) but this run trains no model (--model none)")
@@ -20,7 +20,8 @@ extension NullWorkload {
         }
         guard seed == settings.seed else {
             throw CheckpointError(
-                .mismatch, "the checkpoint belongs to another run: it has seed \(seed), this run has seed \(settings.seed)")
+                .mismatch,
+                "the checkpoint belongs to another run: it has seed \(seed), this run has seed \(settings.seed)")
         }
         updateCount = updates
     }

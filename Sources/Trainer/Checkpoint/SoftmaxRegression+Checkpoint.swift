@@ -30,11 +30,11 @@ extension SoftmaxRegression {
         writer.append(bias)
         writer.append(weightVelocity)
         writer.append(biasVelocity)
-        return Checkpoint.seal(kind: .softmax, payload: writer.bytes)
+        return CheckpointFormat.seal(kind: .softmax, payload: writer.bytes)
     }
 
     public mutating func restore(from bytes: [UInt8]) throws {
-        var (kind, reader) = try Checkpoint.open(bytes)
+        var (kind, reader) = try CheckpointFormat.open(bytes)
         guard kind == .softmax else {
             throw CheckpointError(
                 .mismatch, "the checkpoint holds model \(kind.rawValue) but this run trains model softmax")
@@ -42,7 +42,7 @@ extension SoftmaxRegression {
         let seed = try reader.readUInt64()
         let batchSize = try reader.readUInt64()
         let momentum = try reader.readDouble()
-        let fingerprint = Checkpoint.hex(try reader.readBytes(count: 32))
+        let fingerprint = CheckpointFormat.hex(try reader.readBytes(count: 32))
         let classCount = try reader.readUInt32()
         let featureCount = try reader.readUInt32()
         let sampleCount = try reader.readUInt64()
@@ -50,7 +50,8 @@ extension SoftmaxRegression {
         try Self.require(
             batchSize == UInt64(settings.batchSize), "batch size \(batchSize)", "batch size \(settings.batchSize)")
         try Self.require(
-            momentum.bitPattern == settings.momentum.bitPattern, "momentum \(momentum)", "momentum \(settings.momentum)")
+            momentum.bitPattern == settings.momentum.bitPattern, "momentum \(momentum)", "momentum \(settings.momentum)"
+        )
         try Self.require(
             fingerprint == dataset.fingerprint, "data with SHA-256 \(fingerprint)",
             "data with SHA-256 \(dataset.fingerprint)")

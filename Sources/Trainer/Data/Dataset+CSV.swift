@@ -91,7 +91,8 @@ extension Dataset {
 
         guard !labels.isEmpty else {
             if sawHeader {
-                throw DatasetError(.empty, path: path, "the file has a header on line \(referenceLine) but no data rows")
+                throw DatasetError(
+                    .empty, path: path, "the file has a header on line \(referenceLine) but no data rows")
             }
             throw DatasetError(
                 .empty, path: path, "the file is empty; expected rows of numeric features followed by a class label")
@@ -99,7 +100,7 @@ extension Dataset {
         let classCount = (labels.max() ?? 0) + 1
         self.init(
             validFeatures: features, labels: labels, classCount: classCount, featureCount: columnCount - 1,
-            fingerprint: Checkpoint.sha256Hex(of: bytes))
+            fingerprint: CheckpointFormat.sha256Hex(of: bytes))
     }
 
     private static func label(_ field: String, path: String, line: Int, column: Int) throws -> Int {

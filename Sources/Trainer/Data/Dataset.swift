@@ -84,6 +84,6 @@ public struct Dataset: Sendable, Equatable {
         for label in labels {
             writer.append(UInt32(truncatingIfNeeded: label))
         }
-        return Checkpoint.sha256Hex(of: writer.bytes)
+        return CheckpointFormat.sha256Hex(of: writer.bytes)
     }
 }

@@ -34,8 +34,8 @@ public struct DatasetError: Error, Sendable, Equatable, CustomStringConvertible,
         self.path = path
         self.line = line
         switch (path, line) {
-        case let (path?, line?): message = "\(path), line \(line): \(detail)"
-        case let (path?, nil): message = "\(path): \(detail)"
+        case (let path?, let line?): message = "\(path), line \(line): \(detail)"
+        case (let path?, nil): message = "\(path): \(detail)"
         default: message = detail
         }
     }

@@ -28,8 +28,8 @@ extension Xoshiro256StarStar {
 
     /// Returns a uniform integer in `range` without modulo bias.
     ///
-    /// - parameter range: A closed range of non-negative integers; an empty-width range
-    ///   such as `3...3` returns its only value.
+    /// - parameter range: Any closed range, negative bounds included; a single-value
+    ///   range such as `3...3` returns its only value.
     public mutating func nextInt(in range: ClosedRange<Int>) -> Int {
         let width = UInt64(bitPattern: Int64(range.upperBound &- range.lowerBound)) &+ 1
         // A width of 0 means the full 64-bit range; take one raw output.

@@ -32,7 +32,7 @@ public protocol Workload: Sendable {
     ///   the loss is not finite. The state is unchanged when it throws.
     mutating func step(rate: Double) throws -> Double?
 
-    /// The complete training state in the checkpoint format (see `Checkpoint`). Equal
+    /// The complete training state in the checkpoint format (see `CheckpointFormat`). Equal
     /// states give equal bytes.
     func encodeState() -> [UInt8]
 

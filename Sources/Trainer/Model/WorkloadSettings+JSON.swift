@@ -78,7 +78,8 @@ extension WorkloadSettings: Codable {
         } catch let error as WorkloadError {
             throw error
         } catch DecodingError.keyNotFound(let key, _) {
-            throw WorkloadError(.invalidJSON, field: key.stringValue, "workload settings lack the key \"\(key.stringValue)\"")
+            throw WorkloadError(
+                .invalidJSON, field: key.stringValue, "workload settings lack the key \"\(key.stringValue)\"")
         } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
             let key = context.codingPath.last?.stringValue ?? "value"
             throw WorkloadError(.invalidJSON, field: key, "workload settings have a wrong value type for \"\(key)\"")

@@ -74,7 +74,8 @@ public struct WorkloadSettings: Sendable, Hashable {
         }
         if model == .noModel, dataFingerprint != nil {
             throw WorkloadError(
-                .invalidSetting, field: "data_fingerprint", "--model none trains no model, so it has no data fingerprint")
+                .invalidSetting, field: "data_fingerprint",
+                "--model none trains no model, so it has no data fingerprint")
         }
         self.model = model
         self.seed = seed

@@ -17,7 +17,7 @@ import Crypto
 ///
 /// A state holds no times, process ids or paths: equal training states give equal
 /// bytes, so the SHA-256 of a checkpoint identifies a model state across machines.
-public enum Checkpoint {
+public enum CheckpointFormat {
     /// The first eight bytes of every checkpoint.
     public static let magic: [UInt8] = Array("LRLSTATE".utf8)
     /// The format version this build writes and the only one it reads.
@@ -103,7 +103,8 @@ public enum Checkpoint {
         let stored = bytes[end...]
         guard SHA256.hash(data: bytes[..<end]).elementsEqual(stored) else {
             throw CheckpointError(
-                .checksumMismatch, "the checkpoint's SHA-256 checksum does not match its content: the bytes were altered")
+                .checksumMismatch,
+                "the checkpoint's SHA-256 checksum does not match its content: the bytes were altered")
         }
         guard reserved == 0 else {
             throw CheckpointError(.corrupt, "the checkpoint's reserved header byte is \(reserved), not 0")
