@@ -31,10 +31,19 @@ struct RowPrinter {
     static let alignmentWindow = 1000
     private var write: (String) -> Void
 
-    init(format: OutputFormat, columns: [String], write: @escaping (String) -> Void = { print($0, terminator: "") }) {
+    private var output: StandardOutput?
+
+    /// - parameter write: where text goes; by default buffered standard output, flushed by `end()`.
+    init(format: OutputFormat, columns: [String], write: ((String) -> Void)? = nil) {
         self.format = format
         self.columns = columns
-        self.write = write
+        if let write {
+            self.write = write
+        } else {
+            let output = StandardOutput()
+            self.output = output
+            self.write = output.write
+        }
     }
 
     mutating func begin() {
@@ -98,6 +107,7 @@ struct RowPrinter {
         case .table:
             if widths == nil { flushTable() }
         }
+        output?.flush()
     }
 
     static func csvField(_ text: String) -> String {
