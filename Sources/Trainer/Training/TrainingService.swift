@@ -105,7 +105,7 @@ public final class TrainingService: Service, @unchecked Sendable {
                 writer.resumeStep == 0 ? "training a new run" : "resuming",
                 metadata: [
                     "step": "\(writer.resumeStep)", "target": "\(request.targetSteps)",
-                    "schedule": "\(writer.schedule.canonicalJSON)", "dtype": "\(writer.schedule.dtype)",
+                    "schedule": "\(writer.schedule.summary)",
                 ])
             let outcome = try await loop(writer: writer, workload: &workload, logger: logger)
             try writer.close(reason: outcome.kind == .finished ? .finished : .interrupted)
