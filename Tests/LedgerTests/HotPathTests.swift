@@ -28,8 +28,7 @@ struct HotPathTests {
         sqlite3_prepare_v2(connection, "INSERT INTO rate_log (run_id, step, rate, loss) VALUES (?, ?, ?, ?)", -1, &statement, nil)
         defer { sqlite3_finalize(statement) }
         var step: Int64 = 0
-        let clock = ContinuousClock()
-        let elapsed = try clock.measure {
+        let elapsed = try threadCPUSeconds {
             for _ in 0..<commits {
                 try exec("BEGIN IMMEDIATE")
                 sqlite3_bind_int64(statement, 1, 1)
@@ -44,7 +43,7 @@ struct HotPathTests {
                 try exec("COMMIT")
             }
         }
-        return Double(commits) * Double(rows) / seconds(elapsed)
+        return Double(commits) * Double(rows) / elapsed
     }
 
     /// Rows per second for the same work through `RunWriter.log` and `commit`.
@@ -52,8 +51,7 @@ struct HotPathTests {
         let ledger = try Ledger(path: path)
         let writer = try ledger.attach(try request("bench"))
         var step: Int64 = 0
-        let clock = ContinuousClock()
-        let elapsed = try clock.measure {
+        let elapsed = try threadCPUSeconds {
             for _ in 0..<commits {
                 for _ in 0..<rows {
                     writer.log(step: step, rate: 0.001 * Double(step & 1023))
@@ -63,17 +61,28 @@ struct HotPathTests {
             }
         }
         try writer.close(reason: .finished)
-        return Double(commits) * Double(rows) / seconds(elapsed)
+        return Double(commits) * Double(rows) / elapsed
     }
 
-    func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    /// The CPU time `body` takes on this thread, in seconds: unlike wall-clock time,
+    /// it does not count the time other tests running in parallel take the cores.
+    /// (GRDB runs synchronous writes on the calling thread.)
+    func threadCPUSeconds(_ body: () throws -> Void) rethrows -> Double {
+        func now() -> Double {
+            var spec = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+            return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+        }
+        let start = now()
+        try body()
+        return now() - start
     }
 
     @Test("committing 1,000 buffered rows runs near the speed of a raw SQLite loop")
     func commitSpeed() throws {
         let directory = try TemporaryDirectory()
-        // Warm up both paths (page cache, statement caches), then take the best of three.
+        // Warm up both paths (page cache, statement caches), then take the best of
+        // three, alternating so both see the same machine load.
         var raw: [Double] = []
         var ledger: [Double] = []
         for round in 0..<4 {
@@ -88,9 +97,10 @@ struct HotPathTests {
         let bestLedger = ledger.max() ?? 0
         let ratio = bestLedger / bestRaw
         print(
-            "commit of 1,000 rows: ledger \(Int(bestLedger)) rows/s, raw SQLite loop \(Int(bestRaw)) rows/s, ratio \(String(format: "%.2f", ratio)) (debug build; see the release figure in the report)"
+            "commit of 1,000 rows: ledger \(Int(bestLedger)) rows/s, raw SQLite loop \(Int(bestRaw)) rows/s (thread CPU time), ratio \(String(format: "%.2f", ratio))"
         )
-        // A loose bound: timing on a shared 2-core machine is noisy.
+        // Below the 0.8 target, for noise: this catches a hot path that stopped using
+        // one prepared statement (GRDB per-row execution is several times slower).
         #expect(ratio >= 0.5)
     }
 }

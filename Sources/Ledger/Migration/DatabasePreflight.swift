@@ -24,7 +24,9 @@ enum DatabasePreflight {
     /// - throws: `LedgerError` with `.notADatabase`, `.corrupt`, `.notALedger`,
     ///   `.newerSchema`, `.migrationChecksumMismatch` or `.cannotOpen`; the file is
     ///   left byte-for-byte unchanged.
-    static func inspect(path: String) throws -> Inspection {
+    /// - parameter busyTimeout: seconds to wait for another connection's lock (a
+    ///   writer recovering the log, for instance).
+    static func inspect(path: String, busyTimeout: Double) throws -> Inspection {
         var info = stat()
         guard stat(path, &info) == 0 else {
             if errno == ENOENT { return .missing }
@@ -37,7 +39,7 @@ enum DatabasePreflight {
         let size = Int64(info.st_size)
         if size == 0 { return .empty }
         try checkHeader(path: path, size: size)
-        return try inspectSchema(path: path)
+        return try inspectSchema(path: path, busyTimeout: busyTimeout)
     }
 
     // MARK: - Header
@@ -95,7 +97,7 @@ enum DatabasePreflight {
 
     // MARK: - Schema
 
-    private static func inspectSchema(path: String) throws -> Inspection {
+    private static func inspectSchema(path: String, busyTimeout: Double) throws -> Inspection {
         // Immutable when no log is pending: SQLite then creates no -shm or -wal file.
         let immutable = walSize(path: path) == 0
         let uri = "file:" + uriEscaped(path) + (immutable ? "?immutable=1" : "")
@@ -106,6 +108,7 @@ enum DatabasePreflight {
             throw translated(connection, code: openCode, path: path)
         }
         sqlite3_extended_result_codes(connection, 1)
+        sqlite3_busy_timeout(connection, Int32(clamping: Int64(busyTimeout * 1000)))
         let tables = try column(connection, path: path, "SELECT name FROM sqlite_master WHERE type = 'table'")
         if tables.isEmpty { return .empty }
         let tableSet = Set(tables)

@@ -112,6 +112,11 @@ extension Ledger {
             try pool.read { db in
                 let runID = try runID(db, named: run)
                 var resolver = SegmentResolver(segments: try Self.segmentStarts(db, runID: runID))
+                let dtypes = try Row.fetchAll(
+                    db, sql: "SELECT from_step, dtype FROM schedule_version WHERE run_id = ? ORDER BY from_step, id",
+                    arguments: [runID]
+                ).map { (from: $0[0] as Int64, dtype: try Self.dtype($0[1], run: run)) }
+                var dtypeIndex = 0
                 let statement = try db.makeStatement(
                     sql: "SELECT step, rate, loss FROM rate_log WHERE run_id = ? AND step >= ? AND step <= ? ORDER BY step")
                 let handle = statement.sqliteStatement
@@ -126,10 +131,13 @@ extension Ledger {
                     let step = sqlite3_column_int64(handle, 0)
                     let loss: Double? =
                         sqlite3_column_type(handle, 2) == SQLITE_NULL ? nil : sqlite3_column_double(handle, 2)
+                    while dtypeIndex + 1 < dtypes.count, dtypes[dtypeIndex + 1].from <= step {
+                        dtypeIndex += 1
+                    }
                     try body(
                         RateRow(
                             step: step, rate: sqlite3_column_double(handle, 1), loss: loss,
-                            segment: resolver.segment(at: step) ?? 0))
+                            segment: resolver.segment(at: step) ?? 0, dtype: dtypes.isEmpty ? .float32 : dtypes[dtypeIndex].dtype))
                 }
             }
         }
