@@ -95,10 +95,12 @@ public final class Ledger: Sendable {
     public static func openReadOnly(path: String, logger: Logger = Logger(label: "lrledger.ledger")) throws -> Ledger {
         switch try DatabasePreflight.inspect(path: path, busyTimeout: LedgerConfiguration().busyTimeout) {
         case .missing:
-            throw LedgerError(.fileNotFound, "no ledger at \(path): the file does not exist; check the path (--db or LRLEDGER_DB)")
+            throw LedgerError(
+                .fileNotFound, "no ledger at \(path): the file does not exist; check the path (--db or LRLEDGER_DB)")
         case .empty:
             throw LedgerError(
-                .notALedger, "\(path) is an empty database, not an lrledger ledger; check the path (--db or LRLEDGER_DB)")
+                .notALedger,
+                "\(path) is an empty database, not an lrledger ledger; check the path (--db or LRLEDGER_DB)")
         case .ledger(let pending) where !pending.isEmpty:
             throw LedgerError(
                 .olderSchema,
@@ -166,10 +168,12 @@ public final class Ledger: Sendable {
             try pool.read { try LedgerMigrations.pending(path: path, db: $0) }
         }
         guard pending.isEmpty else {
-            throw LedgerError(.sqlite, "\(path) still lacks migration \(pending[0]) after migrating; check the file's permissions")
+            throw LedgerError(
+                .sqlite, "\(path) still lacks migration \(pending[0]) after migrating; check the file's permissions")
         }
         if case .ledger(let applied) = inspection {
-            logger.info("migrated ledger", metadata: ["path": "\(path)", "migrations": "\(applied.joined(separator: ","))"])
+            logger.info(
+                "migrated ledger", metadata: ["path": "\(path)", "migrations": "\(applied.joined(separator: ","))"])
         } else {
             logger.info("created ledger", metadata: ["path": "\(path)"])
         }

@@ -1,12 +1,14 @@
 import Foundation
+import Schedules
 import Testing
 
 @testable import Ledger
-import Schedules
 
 @Suite("Crashes and concurrent writers")
 struct CrashTests {
-    @Test("a writer killed with SIGKILL mid-commit leaves the previous commit intact and the next attach closes its segment as crashed")
+    @Test(
+        "a writer killed with SIGKILL mid-commit leaves the previous commit intact and the next attach closes its segment as crashed"
+    )
     func sigkillMidCommit() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path()
@@ -128,7 +130,10 @@ struct CrashTests {
         // The probe is alive, but the segment says its process started at another time.
         let probe = try ProbeProcess(["hold", path, "other"])
         #expect(probe.waitForLine { $0.hasPrefix("attached") } != nil)
-        try sqlite3(path, "UPDATE segment SET pid = \(probe.pid), process_start = 1 WHERE run_id = (SELECT id FROM run WHERE name = 'demo')")
+        try sqlite3(
+            path,
+            "UPDATE segment SET pid = \(probe.pid), process_start = 1 WHERE run_id = (SELECT id FROM run WHERE name = 'demo')"
+        )
         let writer = try ledger.attach(try request("demo"))
         #expect(writer.recoveredSegments.count == 1)
         probe.killHard()

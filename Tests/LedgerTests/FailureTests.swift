@@ -1,8 +1,8 @@
 import Foundation
+import Schedules
 import Testing
 
 @testable import Ledger
-import Schedules
 
 @Suite("Failures and their messages")
 struct FailureTests {
@@ -92,6 +92,23 @@ struct FailureTests {
         #expect(try directory.files() == ["ledger.sqlite"])
     }
 
+    @Test("a value edited to the wrong type with SQL gives an error naming the column, not a crash")
+    func wrongTypeValue() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path()
+        let ledger = try Ledger(path: path)
+        do {
+            let writer = try ledger.attach(try request("demo"))
+            try logAndCommit(writer, 0..<10)
+        }
+        try sqlite3(path, "UPDATE segment SET pid = 'not a pid'")
+        let read = #expect(throws: LedgerError.self) { try ledger.run(named: "demo") }
+        #expect(read?.code == .corrupt)
+        #expect(read?.message.contains("pid") == true)
+        let attach = #expect(throws: LedgerError.self) { try ledger.attach(try request("demo")) }
+        #expect(attach?.code == .corrupt)
+    }
+
     @Test("a heartbeat keeps a writer's segment fresh, and a closed ledger refuses work")
     func heartbeatAndClose() throws {
         let directory = try TemporaryDirectory()
@@ -112,9 +129,10 @@ struct FailureTests {
     @Test("timestamps are ISO-8601 UTC with milliseconds and read back exactly")
     func timestamps() throws {
         // 2026-11-25T09:12:03.123Z: days from 1970 by the calendar, independently.
-        let days: Int64 = (1970..<2026).reduce(0) { total, year in
-            total + ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 366 : 365)
-        } + [31, 28, 31, 30, 31, 30, 31, 31, 30, 31].reduce(0, +) + 24
+        let days: Int64 =
+            (1970..<2026).reduce(0) { total, year in
+                total + ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 366 : 365)
+            } + [31, 28, 31, 30, 31, 30, 31, 31, 30, 31].reduce(0, +) + 24
         let milliseconds = ((days * 24 + 9) * 60 + 12) * 60_000 + 3_123
         #expect(Timestamp.string(milliseconds: milliseconds) == "2026-11-25T09:12:03.123Z")
         #expect(Timestamp.milliseconds(parsing: "2026-11-25T09:12:03.123Z") == milliseconds)

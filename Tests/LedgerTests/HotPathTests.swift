@@ -1,9 +1,9 @@
 import Foundation
 import GRDBSQLite
+import Schedules
 import Testing
 
 @testable import Ledger
-import Schedules
 
 @Suite("Commit hot path")
 struct HotPathTests {
@@ -23,9 +23,12 @@ struct HotPathTests {
         }
         try exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
         for migration in EmbeddedMigration.all { try exec(migration.sql) }
-        try exec("INSERT INTO run (name, status, target_steps, created_at, updated_at) VALUES ('raw', 'running', 0, 'x', 'x')")
+        try exec(
+            "INSERT INTO run (name, status, target_steps, created_at, updated_at) VALUES ('raw', 'running', 0, 'x', 'x')"
+        )
         var statement: OpaquePointer?
-        sqlite3_prepare_v2(connection, "INSERT INTO rate_log (run_id, step, rate, loss) VALUES (?, ?, ?, ?)", -1, &statement, nil)
+        sqlite3_prepare_v2(
+            connection, "INSERT INTO rate_log (run_id, step, rate, loss) VALUES (?, ?, ?, ?)", -1, &statement, nil)
         defer { sqlite3_finalize(statement) }
         var step: Int64 = 0
         let elapsed = try threadCPUSeconds {
@@ -87,7 +90,8 @@ struct HotPathTests {
         var ledger: [Double] = []
         for round in 0..<4 {
             let rawRate = try rawLoopRate(path: directory.path("raw-\(round).sqlite"), commits: 100, rows: 1000)
-            let ledgerRateValue = try ledgerRate(path: directory.path("ledger-\(round).sqlite"), commits: 100, rows: 1000)
+            let ledgerRateValue = try ledgerRate(
+                path: directory.path("ledger-\(round).sqlite"), commits: 100, rows: 1000)
             if round > 0 {
                 raw.append(rawRate)
                 ledger.append(ledgerRateValue)

@@ -1,8 +1,8 @@
 import Foundation
+import Schedules
 import Testing
 
 @testable import Ledger
-import Schedules
 
 @Suite("Migrations and opening")
 struct MigrationTests {
@@ -30,7 +30,8 @@ struct MigrationTests {
         let path = directory.path()
         do { _ = try Ledger(path: path) }
         let files = try Self.migrationFiles()
-        let recorded = try sqlite3(path, "SELECT identifier || ' ' || sha256 || ' ' || applied_at FROM lrledger_migration ORDER BY identifier")
+        let recorded = try sqlite3(
+            path, "SELECT identifier || ' ' || sha256 || ' ' || applied_at FROM lrledger_migration ORDER BY identifier")
         let lines = recorded.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == files.count)
         for (line, file) in zip(lines, files) {
@@ -49,7 +50,8 @@ struct MigrationTests {
 
         // Opening again applies nothing: the records are untouched.
         do { _ = try Ledger(path: path) }
-        let again = try sqlite3(path, "SELECT identifier || ' ' || sha256 || ' ' || applied_at FROM lrledger_migration ORDER BY identifier")
+        let again = try sqlite3(
+            path, "SELECT identifier || ' ' || sha256 || ' ' || applied_at FROM lrledger_migration ORDER BY identifier")
         #expect(again.stdout == recorded.stdout)
         let journal = try sqlite3(path, "PRAGMA journal_mode")
         #expect(journal.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "wal")
@@ -127,7 +129,8 @@ struct MigrationTests {
     func foreignDatabaseRefused() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path()
-        try sqlite3(path, "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers VALUES (1, 'a');")
+        try sqlite3(
+            path, "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers VALUES (1, 'a');")
         try expectRefusedUnchanged(path, in: directory, code: .notALedger, mentioning: "customers")
     }
 
@@ -186,7 +189,8 @@ struct MigrationTests {
         let bytesBefore = try filesBefore.map { try Data(contentsOf: directory.url.appendingPathComponent($0)) }
         let readWrite = #expect(throws: LedgerError.self, sourceLocation: sourceLocation) { try Ledger(path: path) }
         #expect(readWrite?.code == code, "\(readWrite?.message ?? "")", sourceLocation: sourceLocation)
-        #expect(readWrite?.message.contains(text) == true, "\(readWrite?.message ?? "")", sourceLocation: sourceLocation)
+        #expect(
+            readWrite?.message.contains(text) == true, "\(readWrite?.message ?? "")", sourceLocation: sourceLocation)
         #expect(readWrite?.message.contains(path) == true, sourceLocation: sourceLocation)
         let readOnly = #expect(throws: LedgerError.self, sourceLocation: sourceLocation) {
             try Ledger.openReadOnly(path: path)

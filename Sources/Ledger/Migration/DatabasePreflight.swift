@@ -31,7 +31,8 @@ enum DatabasePreflight {
         guard stat(path, &info) == 0 else {
             if errno == ENOENT { return .missing }
             throw LedgerError(
-                .cannotOpen, "cannot read \(path): \(String(cString: strerror(errno))); check the path and its permissions")
+                .cannotOpen,
+                "cannot read \(path): \(String(cString: strerror(errno))); check the path and its permissions")
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             throw LedgerError(.cannotOpen, "\(path) is not a regular file; pass the path of a ledger database file")
