@@ -153,6 +153,28 @@ struct MigrationTests {
         #expect(error?.message.contains("directory") == true)
     }
 
+    @Test("the writer connection uses synchronous=NORMAL by default and FULL on request, with the busy timeout")
+    func durability() throws {
+        let directory = try TemporaryDirectory()
+        for (durability, expected) in [(LedgerConfiguration.Durability.normal, 1), (.full, 2)] {
+            let ledger = try Ledger(
+                path: directory.path("\(durability).sqlite"),
+                configuration: LedgerConfiguration(durability: durability, busyTimeout: 2.5))
+            let synchronous = try ledger.pool.writeWithoutTransaction { db in
+                try Int.fetchOne(db, sql: "PRAGMA synchronous")
+            }
+            #expect(synchronous == expected, "\(durability)")
+            let timeout = try ledger.pool.writeWithoutTransaction { db in
+                try Int.fetchOne(db, sql: "PRAGMA busy_timeout")
+            }
+            #expect(timeout == 2500)
+            let journal = try ledger.pool.writeWithoutTransaction { db in
+                try String.fetchOne(db, sql: "PRAGMA journal_mode")
+            }
+            #expect(journal == "wal")
+        }
+    }
+
     @Test("a configuration with no checkpoints kept is refused, naming the field")
     func invalidConfiguration() throws {
         let directory = try TemporaryDirectory()
@@ -161,6 +183,10 @@ struct MigrationTests {
         }
         #expect(error?.code == .invalidArgument)
         #expect(error?.message.contains("keepCheckpoints") == true)
+        let huge = #expect(throws: LedgerError.self) {
+            try Ledger(path: directory.path(), configuration: LedgerConfiguration(busyTimeout: 1e12))
+        }
+        #expect(huge?.message.contains("busyTimeout") == true)
         #expect(try directory.files().isEmpty)
     }
 
