@@ -195,13 +195,21 @@ struct SQLSurfaceTests {
             #expect(error?.code == .readOnly, "\(sql)")
             #expect(error?.message.contains("read-only") == true)
         }
+        // Nor can it create files: VACUUM INTO is refused, ATTACH opens read-only.
+        let copy = directory.path("copy.sqlite")
+        let vacuum = #expect(throws: LedgerError.self) { try ledger.query("VACUUM INTO '\(copy)'") { _ in } }
+        #expect(vacuum?.code == .readOnly)
+        #expect(throws: LedgerError.self) { try ledger.query("ATTACH DATABASE '\(copy)' AS other") { _ in } }
+        #expect(try directory.files() == ["ledger.sqlite", "ledger.sqlite-shm", "ledger.sqlite-wal"])
         let invalid = #expect(throws: LedgerError.self) { try ledger.query("SELEC 1") { _ in } }
         #expect(invalid?.code == .sql)
+        try ledger.close()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
         // A read-write ledger's query is read-only too.
         let writable = try Ledger(path: path)
         let error = #expect(throws: LedgerError.self) { try writable.query("DELETE FROM rate_log") { _ in } }
         #expect(error?.code == .readOnly)
         #expect(try historyRows(writable, "demo").count == 10)
-        _ = before
+        try writable.close()
     }
 }
