@@ -68,8 +68,9 @@ extension Ledger {
         else {
             return try createRun(db, request, now: now)
         }
-        let runID: Int64 = run["id"]
-        let committed: Int64 = run["step"]
+        let runID: Int64 = try run.value("id")
+        let committed: Int64 = try run.value("step")
+        let settings: String = try run.value("settings")
         let recovered = try closeDeadSegments(db, request: request, runID: runID, committed: committed)
         try checkScheduleChecksums(db, runName: request.run, runID: runID)
         let checkpoint = try latestCheckpoint(db, runName: request.run, runID: runID)
@@ -161,7 +162,7 @@ extension Ledger {
             message: "pid \(me.pid) on host \(me.host) attached at step \(resume)")
         return AttachOutcome(
             runID: runID, segmentID: segmentID, resumeStep: resume, schedule: schedule, checkpoint: checkpoint,
-            settings: run["settings"], targetSteps: request.targetSteps, createdRun: false,
+            settings: settings, targetSteps: request.targetSteps, createdRun: false,
             scheduleChanged: scheduleChanged, rewoundFrom: resume < committed ? committed : nil,
             supersededRows: superseded, recoveredSegments: recovered)
     }
