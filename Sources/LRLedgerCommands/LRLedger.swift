@@ -33,12 +33,41 @@ extension LRLedger {
         } catch {
             let code = exitCode(for: error)
             guard code != .success else { exit(withError: error) }  // --help, --version
-            // One line naming the problem; argument-parser would add usage lines, which
-            // bury it in scripts' logs. `lrledger help COMMAND` shows the usage.
-            let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            let line = message.hasPrefix("Error: ") ? message : "Error: " + message
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            if let line = errorLine(for: error) {
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            }
             Foundation.exit(code.rawValue)
         }
+    }
+
+    /// The one line `runFromCommandLine` prints for `error`, starting with `Error: `; nil
+    /// when the command already reported (a bare `ExitCode`, as `audit` throws after
+    /// listing its findings).
+    ///
+    /// argument-parser's usage block is left out: it buries the problem in scripts'
+    /// logs, and `lrledger help COMMAND` shows it. Line breaks and other control
+    /// characters that reach a message from user input (a run name, a CSV field, a
+    /// JSON key) are escaped rather than cut, so the line still names the problem.
+    public static func errorLine(for error: any Error) -> String? {
+        let message = message(for: error)
+        guard !message.isEmpty else { return nil }
+        let line = escapingControlCharacters(message)
+        return line.hasPrefix("Error: ") ? line : "Error: " + line
+    }
+
+    /// `text` with line breaks, tabs and other control characters written as escapes.
+    static func escapingControlCharacters(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch (scalar, scalar.properties.generalCategory) {
+            case ("\n", _): out += "\\n"
+            case ("\r", _): out += "\\r"
+            case ("\t", _): out += "\\t"
+            case (_, .control), (_, .lineSeparator), (_, .paragraphSeparator):
+                out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }
