@@ -33,13 +33,32 @@ public struct DatasetError: Error, Sendable, Equatable, CustomStringConvertible,
         self.code = code
         self.path = path
         self.line = line
-        switch (path, line) {
-        case (let path?, let line?): message = "\(path), line \(line): \(detail)"
-        case (let path?, nil): message = "\(path): \(detail)"
-        default: message = detail
-        }
+        let text =
+            switch (path, line) {
+            case (let path?, let line?): "\(path), line \(line): \(detail)"
+            case (let path?, nil): "\(path): \(detail)"
+            default: detail
+            }
+        message = Self.oneLine(text)
     }
 
     public var description: String { message }
     public var errorDescription: String? { message }
+
+    /// `text` with line breaks and other control characters written as escapes, so a
+    /// message quoting user input (a quoted CSV field, a file name) stays one line.
+    static func oneLine(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch (scalar, scalar.properties.generalCategory) {
+            case ("\n", _): out += "\\n"
+            case ("\r", _): out += "\\r"
+            case ("\t", _): out += "\\t"
+            case (_, .control), (_, .lineSeparator), (_, .paragraphSeparator):
+                out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
 }
