@@ -8,6 +8,13 @@ public struct DatabaseOptions: ParsableArguments {
 
     public init() {}
 
+    public func validate() throws {
+        // SQLite would take an empty path for a private temporary database.
+        if explicitPath?.isEmpty == true {
+            throw ValidationError("--db needs the path of a ledger file, got an empty string")
+        }
+    }
+
     /// `--db`, else `LRLEDGER_DB`, else `./lrledger.sqlite`.
     public var path: String {
         if let explicitPath { return explicitPath }

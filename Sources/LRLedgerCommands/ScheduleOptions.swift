@@ -54,12 +54,33 @@ struct ScheduleOptions: ParsableArguments {
     }
 
     /// The JSON text of a `--schedule` value: itself, or the contents of `@FILE`.
+    ///
+    /// At most `maximumFileSize` bytes are read, so a device such as `/dev/zero` is
+    /// refused instead of read forever.
     static func readJSON(_ value: String) throws -> String {
         guard value.hasPrefix("@") else { return value }
         let path = String(value.dropFirst())
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("cannot read the schedule file '\(path)'")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+            let handle = FileHandle(forReadingAtPath: path)
+        else {
+            throw ValidationError("cannot read the schedule file '\(path)': no such file, or it is a directory")
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: maximumFileSize + 1) ?? Data()
+        } catch {
+            throw ValidationError("cannot read the schedule file '\(path)': \(error.localizedDescription)")
+        }
+        guard data.count <= maximumFileSize else {
+            throw ValidationError(
+                "the schedule file '\(path)' is larger than \(maximumFileSize / 1024) KiB; a Keras schedule config is a few hundred bytes"
+            )
         }
         return String(decoding: data, as: UTF8.self)
     }
+
+    /// The largest `@FILE` a `--schedule` reads.
+    static let maximumFileSize = 1 << 20
 }

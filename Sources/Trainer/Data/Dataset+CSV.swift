@@ -154,6 +154,13 @@ extension Dataset {
         guard !isDirectory.boolValue else {
             throw DatasetError(.unreadable, path: path, "is a directory, expected a CSV file")
         }
+        // A device such as /dev/zero never ends: refuse it rather than read forever.
+        // Regular files, pipes and process substitutions are read to their end.
+        var info = stat()
+        let kind = stat(path, &info) == 0 ? info.st_mode & S_IFMT : S_IFREG
+        guard kind != S_IFCHR, kind != S_IFBLK, kind != S_IFSOCK else {
+            throw DatasetError(.unreadable, path: path, "is a device or socket, expected a CSV file")
+        }
         do {
             return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
