@@ -20,6 +20,10 @@ extension Ledger {
     ///    refuses a difference unless `allowScheduleChange`, which records it;
     /// 5. updates the target step count and marks the run `running`.
     ///
+    /// Opening the ledger read-write has already written to the file; to leave it
+    /// untouched when the attach would be refused, call `checkAttach(_:)` on a
+    /// read-only ledger first.
+    ///
     /// - parameter request: the run, schedule, target and settings.
     /// - returns: the writer for the new segment.
     /// - throws: `LedgerError` with `.runBusy`, `.scheduleMismatch`,
@@ -60,18 +64,52 @@ extension Ledger {
             keepCheckpoints: configuration.keepCheckpoints, logger: logger, liveKey: liveKey)
     }
 
-    private func attachInTransaction(_ db: Database, _ request: AttachRequest) throws -> AttachOutcome {
-        let now = Timestamp.now()
+    /// Makes every check `attach(_:)` makes before it writes, reading only, and throws
+    /// the error it would throw. Works on a read-only ledger.
+    ///
+    /// Opening a ledger read-write writes to the file (SQLite's write-ahead log is set
+    /// up with a commit), so a caller that must leave the file untouched when the
+    /// attach is refused (a live writer, an edited schedule, a schedule change not
+    /// allowed) checks here first. The attach still checks again in its transaction.
+    ///
+    /// - parameter request: the request `attach(_:)` will get.
+    /// - throws: `LedgerError` with the codes `attach(_:)` refuses with.
+    public func checkAttach(_ request: AttachRequest) throws {
+        try LedgerError.translating(path: path, "check run \(request.run)") {
+            try pool.read { db in _ = try planAttach(db, request) }
+        }
+    }
+
+    /// What attaching to an existing run will do, decided by reading only.
+    struct AttachPlan {
+        var runID: Int64
+        var committed: Int64
+        var settings: String
+        var deadHolders: [SegmentHolder]
+        var checkpoint: Checkpoint?
+        var resume: Int64
+        var stored: any LearningRateSchedule
+        var schedule: any LearningRateSchedule
+        var scheduleChanged: Bool
+    }
+
+    /// The plan for an existing run, or nil for a new one; throws every refusal.
+    private func planAttach(_ db: Database, _ request: AttachRequest) throws -> AttachPlan? {
         guard
             let run = try Row.fetchOne(
                 db, sql: "SELECT id, step, settings FROM run WHERE name = ?", arguments: [request.run])
         else {
-            return try createRun(db, request, now: now)
+            guard request.schedule ?? request.defaultSchedule != nil else {
+                throw LedgerError(
+                    .runNotFound,
+                    "no run named \(request.run) in \(path); give a schedule to create it, or check the name")
+            }
+            return nil
         }
         let runID: Int64 = try run.value("id")
         let committed: Int64 = try run.value("step")
         let settings: String = try run.value("settings")
-        let recovered = try closeDeadSegments(db, request: request, runID: runID, committed: committed)
+        let deadHolders = try deadSegmentHolders(db, request: request, runID: runID)
         try checkScheduleChecksums(db, runName: request.run, runID: runID)
         let checkpoint = try latestCheckpoint(db, runName: request.run, runID: runID)
         let resume = checkpoint?.step ?? committed
@@ -98,6 +136,24 @@ extension Ledger {
             schedule = requested
             scheduleChanged = true
         }
+        return AttachPlan(
+            runID: runID, committed: committed, settings: settings, deadHolders: deadHolders, checkpoint: checkpoint,
+            resume: resume, stored: stored, schedule: schedule, scheduleChanged: scheduleChanged)
+    }
+
+    private func attachInTransaction(_ db: Database, _ request: AttachRequest) throws -> AttachOutcome {
+        let now = Timestamp.now()
+        guard let plan = try planAttach(db, request) else {
+            return try createRun(db, request, now: now)
+        }
+        let runID = plan.runID
+        let committed = plan.committed
+        let resume = plan.resume
+        let stored = plan.stored
+        let schedule = plan.schedule
+        let scheduleChanged = plan.scheduleChanged
+        let recovered = try closeDeadSegments(
+            db, plan.deadHolders, request: request, runID: runID, committed: committed)
 
         let me = ProcessIdentity.current
         try db.execute(
@@ -161,8 +217,8 @@ extension Ledger {
             db, run: runID, segment: segmentID, at: now, kind: "attached", step: resume,
             message: "pid \(me.pid) on host \(me.host) attached at step \(resume)")
         return AttachOutcome(
-            runID: runID, segmentID: segmentID, resumeStep: resume, schedule: schedule, checkpoint: checkpoint,
-            settings: settings, targetSteps: request.targetSteps, createdRun: false,
+            runID: runID, segmentID: segmentID, resumeStep: resume, schedule: schedule, checkpoint: plan.checkpoint,
+            settings: plan.settings, targetSteps: request.targetSteps, createdRun: false,
             scheduleChanged: scheduleChanged, rewoundFrom: resume < committed ? committed : nil,
             supersededRows: superseded, recoveredSegments: recovered)
     }
@@ -211,10 +267,8 @@ extension Ledger {
             arguments: [runID, step, config, schedule.dtype.rawValue, SHA256Hex.digest(config), now])
     }
 
-    /// Closes the run's open segments whose process is dead; refuses when one is alive.
-    private func closeDeadSegments(
-        _ db: Database, request: AttachRequest, runID: Int64, committed: Int64
-    ) throws -> [Int64] {
+    /// The run's open segments, whose processes are all dead; refuses when one is alive.
+    private func deadSegmentHolders(_ db: Database, request: AttachRequest, runID: Int64) throws -> [SegmentHolder] {
         let rows = try Row.fetchAll(
             db,
             sql: """
@@ -223,8 +277,7 @@ extension Ledger {
                 """,
             arguments: [runID])
         let nowMilliseconds = Timestamp.nowMilliseconds()
-        var closed: [Int64] = []
-        for row in rows {
+        return try rows.map { row in
             let holder = try SegmentHolder(row: row)
             if holder.isAlive(
                 database: fileIdentity, leaseTimeout: configuration.leaseTimeout, nowMilliseconds: nowMilliseconds)
@@ -234,6 +287,16 @@ extension Ledger {
                     "run \(request.run) is being written by pid \(holder.pid) on host \(holder.host), started \(holder.startedAt) (segment \(holder.segmentID), last heartbeat \(holder.heartbeatAt)); stop that process or wait for it to finish"
                 )
             }
+            return holder
+        }
+    }
+
+    /// Closes the open segments of dead processes as crashed at the committed step.
+    private func closeDeadSegments(
+        _ db: Database, _ holders: [SegmentHolder], request: AttachRequest, runID: Int64, committed: Int64
+    ) throws -> [Int64] {
+        var closed: [Int64] = []
+        for holder in holders {
             try db.execute(
                 sql: """
                     UPDATE segment SET end_step = ?, ended_at = heartbeat_at, end_reason = 'crashed'

@@ -74,12 +74,17 @@ public final class TrainingService: Service, @unchecked Sendable {
             return TrainingOutcome(kind: .alreadyFinished, step: existing.summary.step, trainedSteps: 0)
         }
 
+        let attachRequest = AttachRequest(
+            run: request.run, schedule: request.schedule, defaultSchedule: try TrainingRequest.defaultSchedule,
+            allowScheduleChange: request.allowScheduleChange, targetSteps: request.targetSteps,
+            settings: workload.settings.jsonText())
+        if existing != nil {
+            // Opening the file read-write writes to it, so refuse what the attach would
+            // refuse (a live writer, an edited schedule, an unasked schedule change) first.
+            try Ledger.openReadOnly(path: ledgerPath).checkAttach(attachRequest)
+        }
         let ledger = try Ledger(path: ledgerPath, configuration: configuration)
-        let writer = try ledger.attach(
-            AttachRequest(
-                run: request.run, schedule: request.schedule, defaultSchedule: try TrainingRequest.defaultSchedule,
-                allowScheduleChange: request.allowScheduleChange, targetSteps: request.targetSteps,
-                settings: workload.settings.jsonText()))
+        let writer = try ledger.attach(attachRequest)
         logger[metadataKey: "segment"] = "\(writer.segmentID)"
         do {
             if let checkpoint = writer.checkpoint {
