@@ -58,14 +58,16 @@ public final class Ledger: Sendable {
     /// - parameter configuration: durability, busy timeout, checkpoints kept, lease timeout.
     /// - parameter logger: where the ledger logs migrations, recovered crashes and rewinds.
     /// - throws: `LedgerError` with `.notADatabase`, `.notALedger`, `.corrupt`,
-    ///   `.newerSchema`, `.migrationChecksumMismatch`, `.cannotOpen`,
-    ///   `.invalidArgument` (configuration) or an SQLite error code.
+    ///   `.newerSchema`, `.migrationChecksumMismatch`, `.cannotOpen`, `.readOnly` (the
+    ///   file or its folder is not writable), `.invalidArgument` (configuration) or an
+    ///   SQLite error code.
     public convenience init(
         path: String, configuration: LedgerConfiguration = LedgerConfiguration(),
         logger: Logger = Logger(label: "lrledger.ledger")
     ) throws {
         try configuration.validate()
         let inspection = try DatabasePreflight.inspect(path: path, busyTimeout: configuration.busyTimeout)
+        try DatabasePreflight.checkWritable(path: path)
         var grdbConfiguration = Configuration()
         grdbConfiguration.label = "lrledger"
         grdbConfiguration.busyMode = .timeout(configuration.busyTimeout)
@@ -114,7 +116,7 @@ public final class Ledger: Sendable {
         grdbConfiguration.readonly = true
         grdbConfiguration.busyMode = .timeout(LedgerConfiguration().busyTimeout)
         let pool = try LedgerError.translating(path: path, "open the database read-only") {
-            try DatabasePool(path: path, configuration: grdbConfiguration)
+            try DatabasePool(path: DatabasePreflight.readOnlyOpenName(path: path), configuration: grdbConfiguration)
         }
         return Ledger(path: path, isReadOnly: true, configuration: LedgerConfiguration(), pool: pool, logger: logger)
     }

@@ -157,6 +157,51 @@ enum DatabasePreflight {
         return LedgerError(error, path: path, action: "read its schema")
     }
 
+    // MARK: - Read-only media
+
+    /// Refuses, before SQLite opens anything, a database file or folder that cannot be
+    /// written: SQLite would fall back to reading and fail later with a vaguer error.
+    ///
+    /// - throws: `LedgerError` `.readOnly` naming the file or folder and the reason.
+    static func checkWritable(path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        let directory = folder.isEmpty ? "." : folder
+        let exists = access(path, F_OK) == 0
+        if exists, access(path, W_OK) != 0 {
+            throw LedgerError(
+                .readOnly,
+                "cannot write to \(path): the file is read-only (\(String(cString: strerror(errno)))); lrledger changed nothing: make it writable, or read it with runs, show, history, audit or sql"
+            )
+        }
+        // SQLite creates the -wal and -shm files beside the database.
+        let logFilesExist = access(path + "-wal", W_OK) == 0 && access(path + "-shm", W_OK) == 0
+        // A folder that does not exist is left to SQLite's own `.cannotOpen`.
+        if !logFilesExist, access(directory, W_OK) != 0, errno != ENOENT, errno != ENOTDIR {
+            let reason = String(cString: strerror(errno))
+            throw LedgerError(
+                .readOnly,
+                exists
+                    ? "cannot write to \(path): its folder \(directory) is not writable (\(reason)) and SQLite must create the database's -wal and -shm files there; lrledger changed nothing: make the folder writable, or read the ledger with runs, show, history, audit or sql"
+                    : "cannot create \(path): its folder \(directory) is not writable (\(reason)); choose another path with --db or LRLEDGER_DB"
+            )
+        }
+    }
+
+    /// The name to open `path` read-only with: `path` itself, or, on a file system
+    /// mounted read-only with no write-ahead log pending, an `immutable` URI.
+    ///
+    /// A read-only connection to a WAL database needs a `-shm` file, which it cannot
+    /// create on read-only media (a backup on a read-only mount, a snapshot); nothing
+    /// can change the file there, so SQLite may read it as immutable, without one.
+    /// Needs an SQLite built with URI filenames (SQLITE_USE_URI, as Debian's is).
+    static func readOnlyOpenName(path: String) -> String {
+        var info = statvfs()
+        guard walSize(path: path) == 0, statvfs(path, &info) == 0, info.f_flag & UInt(ST_RDONLY) != 0,
+            sqlite3_compileoption_used("USE_URI") == 1
+        else { return path }
+        return "file:" + uriEscaped(path) + "?immutable=1"
+    }
+
     /// Escapes the characters that have a meaning in an SQLite URI's path.
     private static func uriEscaped(_ path: String) -> String {
         var out = ""
