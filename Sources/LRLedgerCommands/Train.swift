@@ -61,11 +61,17 @@ extension LRLedger {
         @Flag(help: "Commit with synchronous=FULL: survive power loss, at some speed cost.")
         var fullSync = false
 
+        @Option(help: "Seconds to wait for another program's lock on the database before giving up.")
+        var busyTimeout: Double = 5
+
         func validate() throws {
             if steps < 0 { throw ValidationError("--steps must be >= 0, got \(steps)") }
             if logEvery < 1 { throw ValidationError("--log-every must be >= 1, got \(logEvery)") }
             if checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be >= 1, got \(checkpointEvery)") }
             if keepCheckpoints < 1 { throw ValidationError("--keep-checkpoints must be >= 1, got \(keepCheckpoints)") }
+            if !(0...86_400).contains(busyTimeout) {
+                throw ValidationError("--busy-timeout must be a number of seconds from 0 to 86400, got \(busyTimeout)")
+            }
             if changeSchedule && schedule.isEmpty {
                 throw ValidationError("--change-schedule needs the new schedule's options")
             }
@@ -78,7 +84,7 @@ extension LRLedger {
                 targetSteps: steps, logEvery: logEvery, checkpointEvery: checkpointEvery,
                 settings: WorkloadSettingsRequest(
                     model: model, seed: seed, batchSize: batchSize, momentum: momentum, dataPath: data))
-            var configuration = LedgerConfiguration(keepCheckpoints: keepCheckpoints)
+            var configuration = LedgerConfiguration(busyTimeout: busyTimeout, keepCheckpoints: keepCheckpoints)
             if fullSync { configuration.durability = .full }
             let service = TrainingService(
                 ledgerPath: database.path, configuration: configuration, request: request, logger: logger)

@@ -7,7 +7,7 @@ import Logging
 /// and checkpoints.
 ///
 /// Open it read-write with `init(path:configuration:logger:)` to train (it creates
-/// and migrates the file), or with `openReadOnly(path:logger:)` to list, show, audit
+/// and migrates the file), or with `openReadOnly(path:busyTimeout:logger:)` to list, show, audit
 /// or query (it never writes and never creates a file). Both refuse, with a clear
 /// message and without writing a byte, a file that is not an SQLite database, is
 /// truncated, was made by a newer lrledger, or whose migrations differ from this
@@ -28,7 +28,7 @@ import Logging
 public final class Ledger: Sendable {
     /// The database file.
     public let path: String
-    /// True when opened with `openReadOnly(path:logger:)`.
+    /// True when opened with `openReadOnly(path:busyTimeout:logger:)`.
     public let isReadOnly: Bool
     /// The configuration the ledger was opened with.
     public let configuration: LedgerConfiguration
@@ -91,11 +91,20 @@ public final class Ledger: Sendable {
     /// is not created.
     ///
     /// - parameter path: an existing ledger file.
+    /// - parameter busyTimeout: seconds to wait for another connection's lock, as
+    ///   `LedgerConfiguration.busyTimeout` (a reader waits only for a program holding
+    ///   the file in exclusive locking mode, or recovering its log).
     /// - parameter logger: where the ledger logs.
     /// - throws: `LedgerError` with `.fileNotFound`, `.notADatabase`, `.notALedger`,
-    ///   `.corrupt`, `.newerSchema`, `.olderSchema`, `.migrationChecksumMismatch`.
-    public static func openReadOnly(path: String, logger: Logger = Logger(label: "lrledger.ledger")) throws -> Ledger {
-        switch try DatabasePreflight.inspect(path: path, busyTimeout: LedgerConfiguration().busyTimeout) {
+    ///   `.corrupt`, `.newerSchema`, `.olderSchema`, `.migrationChecksumMismatch`,
+    ///   `.busy`, `.invalidArgument` (busy timeout).
+    public static func openReadOnly(
+        path: String, busyTimeout: Double = LedgerConfiguration().busyTimeout,
+        logger: Logger = Logger(label: "lrledger.ledger")
+    ) throws -> Ledger {
+        let configuration = LedgerConfiguration(busyTimeout: busyTimeout)
+        try configuration.validate()
+        switch try DatabasePreflight.inspect(path: path, busyTimeout: busyTimeout) {
         case .missing:
             throw LedgerError(
                 .fileNotFound, "no ledger at \(path): the file does not exist; check the path (--db or LRLEDGER_DB)")
@@ -114,11 +123,11 @@ public final class Ledger: Sendable {
         var grdbConfiguration = Configuration()
         grdbConfiguration.label = "lrledger.readonly"
         grdbConfiguration.readonly = true
-        grdbConfiguration.busyMode = .timeout(LedgerConfiguration().busyTimeout)
+        grdbConfiguration.busyMode = .timeout(busyTimeout)
         let pool = try LedgerError.translating(path: path, "open the database read-only") {
             try DatabasePool(path: DatabasePreflight.readOnlyOpenName(path: path), configuration: grdbConfiguration)
         }
-        return Ledger(path: path, isReadOnly: true, configuration: LedgerConfiguration(), pool: pool, logger: logger)
+        return Ledger(path: path, isReadOnly: true, configuration: configuration, pool: pool, logger: logger)
     }
 
     /// Closes the ledger's SQLite connections now rather than when the ledger is

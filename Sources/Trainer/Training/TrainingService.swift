@@ -63,7 +63,7 @@ public final class TrainingService: Service, @unchecked Sendable {
         logger[metadataKey: "run"] = "\(request.run)"
 
         // Refusals come before anything is written: settings, data, a finished run.
-        let existing = try Self.existingRun(named: request.run, at: ledgerPath)
+        let existing = try Self.existingRun(named: request.run, at: ledgerPath, busyTimeout: configuration.busyTimeout)
         let storedSettings = try existing.map { try WorkloadSettings(jsonText: $0.settings) }
         let settings = try request.settings.resolve(against: storedSettings)
         var workload = try makeWorkload(settings: settings)
@@ -81,7 +81,7 @@ public final class TrainingService: Service, @unchecked Sendable {
         if existing != nil {
             // Opening the file read-write writes to it, so refuse what the attach would
             // refuse (a live writer, an edited schedule, an unasked schedule change) first.
-            try Ledger.openReadOnly(path: ledgerPath).checkAttach(attachRequest)
+            try Ledger.openReadOnly(path: ledgerPath, busyTimeout: configuration.busyTimeout).checkAttach(attachRequest)
         }
         let ledger = try Ledger(path: ledgerPath, configuration: configuration)
         let writer = try ledger.attach(attachRequest)
@@ -126,12 +126,12 @@ public final class TrainingService: Service, @unchecked Sendable {
     }
 
     /// The stored run, read without writing anything; nil when the file or the run does not exist.
-    private static func existingRun(named name: String, at path: String) throws -> RunDetail? {
+    private static func existingRun(named name: String, at path: String, busyTimeout: Double) throws -> RunDetail? {
         // No file, or an empty one (which SQLite treats as an empty database): a new ledger.
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         guard let size = attributes?[.size] as? Int, size > 0 else { return nil }
         do {
-            return try Ledger.openReadOnly(path: path).run(named: name)
+            return try Ledger.openReadOnly(path: path, busyTimeout: busyTimeout).run(named: name)
         } catch let error as LedgerError where error.code == .runNotFound || error.code == .olderSchema {
             // A run that does not exist yet, or a ledger this build will migrate when it opens it.
             return nil
