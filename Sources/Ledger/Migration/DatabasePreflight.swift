@@ -53,6 +53,12 @@ enum DatabasePreflight {
         defer { try? handle.close() }
         let header = [UInt8]((try? handle.read(upToCount: 100)) ?? Data())
         let magic = Array("SQLite format 3\u{0}".utf8)
+        if header.count < 100, header.count >= magic.count, Array(header[0..<16]) == magic {
+            throw LedgerError(
+                .corrupt,
+                "\(path) is truncated: it holds \(size) bytes, less than SQLite's 100-byte header; lrledger left it unchanged: restore it from a backup"
+            )
+        }
         guard header.count == 100, Array(header[0..<16]) == magic else {
             throw LedgerError(
                 .notADatabase,
