@@ -37,10 +37,18 @@ extension LedgerError {
                 "\(path) is damaged (\(detail)) and cannot \(action); lrledger left it unchanged: restore it from a backup",
                 sqliteCode: code)
         case .SQLITE_CANTOPEN:
-            self.init(
-                .cannotOpen,
-                "cannot open \(path): check that the file's directory exists and that you may read and write it",
-                sqliteCode: code)
+            if let (folder, reason) = DatabasePreflight.unwritableFolder(of: path) {
+                // Even a reader must create the -shm file of a WAL database beside it.
+                self.init(
+                    .cannotOpen,
+                    "cannot open \(path): its folder \(folder) is not writable (\(reason)) and SQLite must create the database's -shm file there; make the folder writable, or copy the ledger (with its -wal file, if any) to a writable folder",
+                    sqliteCode: code)
+            } else {
+                self.init(
+                    .cannotOpen,
+                    "cannot open \(path): check that the file's directory exists and that you may read and write it",
+                    sqliteCode: code)
+            }
         case .SQLITE_IOERR:
             self.init(
                 .io, "I/O error on \(path) while trying to \(action) (\(detail)); check the disk and retry",

@@ -170,8 +170,6 @@ enum DatabasePreflight {
     ///
     /// - throws: `LedgerError` `.readOnly` naming the file or folder and the reason.
     static func checkWritable(path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        let directory = folder.isEmpty ? "." : folder
         let exists = access(path, F_OK) == 0
         if exists, access(path, W_OK) != 0 {
             throw LedgerError(
@@ -181,16 +179,23 @@ enum DatabasePreflight {
         }
         // SQLite creates the -wal and -shm files beside the database.
         let logFilesExist = access(path + "-wal", W_OK) == 0 && access(path + "-shm", W_OK) == 0
-        // A folder that does not exist is left to SQLite's own `.cannotOpen`.
-        if !logFilesExist, access(directory, W_OK) != 0, errno != ENOENT, errno != ENOTDIR {
-            let reason = String(cString: strerror(errno))
+        if !logFilesExist, let (folder, reason) = unwritableFolder(of: path) {
             throw LedgerError(
                 .readOnly,
                 exists
-                    ? "cannot write to \(path): its folder \(directory) is not writable (\(reason)) and SQLite must create the database's -wal and -shm files there; lrledger changed nothing: make the folder writable, or read the ledger with runs, show, history, audit or sql"
-                    : "cannot create \(path): its folder \(directory) is not writable (\(reason)); choose another path with --db or LRLEDGER_DB"
+                    ? "cannot write to \(path): its folder \(folder) is not writable (\(reason)) and SQLite must create the database's -wal and -shm files there; lrledger changed nothing: make the folder writable, or read the ledger with runs, show, history, audit or sql"
+                    : "cannot create \(path): its folder \(folder) is not writable (\(reason)); choose another path with --db or LRLEDGER_DB"
             )
         }
+    }
+
+    /// The folder holding `path` and why it cannot be written, or nil when it can (or
+    /// does not exist, which SQLite reports itself).
+    static func unwritableFolder(of path: String) -> (folder: String, reason: String)? {
+        let parent = (path as NSString).deletingLastPathComponent
+        let folder = parent.isEmpty ? "." : parent
+        guard access(folder, W_OK) != 0, errno != ENOENT, errno != ENOTDIR else { return nil }
+        return (folder, String(cString: strerror(errno)))
     }
 
     /// The name to open `path` read-only with: `path` itself, or, on a file system
