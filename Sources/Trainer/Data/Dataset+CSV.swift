@@ -154,15 +154,19 @@ extension Dataset {
         guard !isDirectory.boolValue else {
             throw DatasetError(.unreadable, path: path, "is a directory, expected a CSV file")
         }
-        // A device such as /dev/zero never ends: refuse it rather than read forever.
-        // Regular files, pipes and process substitutions are read to their end.
+        // Foundation refuses anything but a regular file with "You don't have permission";
+        // say what the path is instead, and read pipes (`--data <(gen)`) to their end.
         var info = stat()
         let kind = stat(path, &info) == 0 ? info.st_mode & S_IFMT : S_IFREG
-        guard kind != S_IFCHR, kind != S_IFBLK, kind != S_IFSOCK else {
+        guard kind == S_IFREG || kind == S_IFIFO else {
             throw DatasetError(.unreadable, path: path, "is a device or socket, expected a CSV file")
         }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw DatasetError(.unreadable, path: path, "cannot open the file (\(String(cString: strerror(errno))))")
+        }
+        defer { try? handle.close() }
         do {
-            return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            return [UInt8](try handle.readToEnd() ?? Data())
         } catch {
             throw DatasetError(.unreadable, path: path, "cannot read the file (\(error.localizedDescription))")
         }
