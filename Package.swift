@@ -78,7 +78,11 @@ let package = Package(
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Ledger", "Schedules"]),
         .testTarget(
             name: "LRLedgerCommandsTests",
-            dependencies: ["LRLedgerCommands", "Schedules", "Ledger", "lrledger"]
+            dependencies: [
+                "LRLedgerCommands", "Schedules", "Ledger", "Trainer", "lrledger",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            exclude: ["Fuzz"]
         ),
     ]
 )
