@@ -18,7 +18,12 @@ public enum ScheduleCodec {
 
     /// Every schedule class this build knows, by Keras class name.
     public static let classes: [String: any LearningRateSchedule.Type] = [
-        InverseTimeDecay.className: InverseTimeDecay.self
+        InverseTimeDecay.className: InverseTimeDecay.self,
+        ExponentialDecay.className: ExponentialDecay.self,
+        PiecewiseConstantDecay.className: PiecewiseConstantDecay.self,
+        PolynomialDecay.className: PolynomialDecay.self,
+        CosineDecay.className: CosineDecay.self,
+        CosineDecayRestarts.className: CosineDecayRestarts.self,
     ]
 
     /// Decodes a schedule from JSON text.
