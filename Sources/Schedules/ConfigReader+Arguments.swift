@@ -91,4 +91,15 @@ extension ConfigReader {
         guard label != key else { return invalid(key, message) }
         return ScheduleError(.invalidValue, field: key, "invalid \(className) config: \(label) \(message)")
     }
+
+    /// Refuses a hyper-parameter that TensorFlow would hold as a subnormal float32 and pass to
+    /// the C library's `pow` or `log`: with denormals treated as zero, glibc then reads the
+    /// bits of a zero as a subnormal number and returns a value no formula gives.
+    func normalInFloat32(_ key: String, _ number: KerasNumber) throws {
+        guard case .float(let value) = number, Float(value).isSubnormal else { return }
+        throw invalid(
+            key,
+            "must be 0 or at least \(Float.leastNormalMagnitude) (float32's least normal number), got \(number): TensorFlow flushes smaller numbers to zero in some operations and not others"
+        )
+    }
 }

@@ -29,8 +29,8 @@
 /// Arguments, with the constraints lrledger enforces (stricter than Keras):
 /// - `initialLearningRate`: finite and >= 0 in the dtype.
 /// - `firstDecaySteps`: finite and > 0 in the dtype.
-/// - `tMul`: finite and > 0 (default 2.0).
-/// - `mMul`: finite and > 0 (default 1.0).
+/// - `tMul`: finite and > 0, not a float32 subnormal (default 2.0).
+/// - `mMul`: finite and > 0, not a float32 subnormal (default 1.0).
 /// - `alpha`: finite and >= 0, the lowest rate as a fraction (default 0.0).
 /// - `name`: Keras's name, kept for the config; null allowed.
 public struct CosineDecayRestarts: LearningRateSchedule, Hashable {
@@ -60,6 +60,8 @@ public struct CosineDecayRestarts: LearningRateSchedule, Hashable {
         _ = try reader.positiveSteps("first_decay_steps", firstDecaySteps, in: dtype)
         _ = try reader.positive("t_mul", tMul, in: dtype)
         _ = try reader.positive("m_mul", mMul, in: dtype)
+        try reader.normalInFloat32("t_mul", tMul)
+        try reader.normalInFloat32("m_mul", mMul)
         _ = try reader.nonNegative("alpha", alpha, in: dtype)
         self.initialLearningRate = initialLearningRate
         self.firstDecaySteps = firstDecaySteps

@@ -18,7 +18,8 @@
 /// Arguments, with the constraints lrledger enforces (stricter than Keras):
 /// - `initialLearningRate`: finite and >= 0 in the dtype.
 /// - `decaySteps`: finite and > 0 in the dtype.
-/// - `decayRate`: finite and >= 0 (a negative base gives NaN at fractional powers).
+/// - `decayRate`: finite and >= 0 (a negative base gives NaN at fractional powers), not a
+///   float32 subnormal.
 /// - `staircase`: apply the decay in discrete intervals.
 /// - `name`: Keras's name, kept for the config; null allowed.
 public struct ExponentialDecay: LearningRateSchedule, Hashable {
@@ -45,6 +46,7 @@ public struct ExponentialDecay: LearningRateSchedule, Hashable {
         try reader.checkRate("initial_learning_rate", initialLearningRate, in: dtype)
         _ = try reader.positiveSteps("decay_steps", decaySteps, in: dtype)
         _ = try reader.nonNegative("decay_rate", decayRate, in: dtype)
+        try reader.normalInFloat32("decay_rate", decayRate)
         self.initialLearningRate = initialLearningRate
         self.decaySteps = decaySteps
         self.decayRate = decayRate

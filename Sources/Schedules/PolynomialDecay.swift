@@ -28,7 +28,8 @@
 /// - `initialLearningRate`: finite and >= 0 in the dtype.
 /// - `decaySteps`: finite and > 0 in the dtype.
 /// - `endLearningRate`: finite and >= 0 (default 0.0001).
-/// - `power`: finite and >= 0 (default 1.0; a negative power is infinite at the end).
+/// - `power`: finite and >= 0, not a float32 subnormal (default 1.0; a negative power is
+///   infinite at the end).
 /// - `cycle`: start the decay over after `decay_steps` (default false).
 /// - `name`: Keras's name, kept for the config; null allowed.
 public struct PolynomialDecay: LearningRateSchedule, Hashable {
@@ -58,6 +59,7 @@ public struct PolynomialDecay: LearningRateSchedule, Hashable {
         _ = try reader.positiveSteps("decay_steps", decaySteps, in: dtype)
         _ = try reader.nonNegative("end_learning_rate", endLearningRate, in: dtype)
         let castPower = try power.checkedCast("power", in: dtype, reader: reader)
+        try reader.normalInFloat32("power", power)
         guard castPower >= 0 else {
             throw reader.invalid(
                 "power", "must be >= 0, got \(power): (1 - step / decay_steps)^power is infinite at decay_steps")
