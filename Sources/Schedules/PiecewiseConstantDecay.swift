@@ -53,7 +53,7 @@ public struct PiecewiseConstantDecay: LearningRateSchedule, Hashable {
         guard values.count == boundaries.count + 1 else {
             throw reader.invalid(
                 "values",
-                "must hold one more entry than boundaries: \(boundaries.count) boundaries need \(boundaries.count + 1) values, got \(values.count)"
+                "must have \(boundaries.count + 1) entries, one more than boundaries, got \(values.count)"
             )
         }
         for (index, boundary) in boundaries.enumerated() {

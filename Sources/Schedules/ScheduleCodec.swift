@@ -6,7 +6,8 @@
 /// - the same without `module` and `registered_name`: `{"class_name": ..., "config": {...}}`.
 ///
 /// Unknown classes and unknown keys are refused (Keras would silently return a string
-/// for an unknown class).
+/// for an unknown class). `decode(scheduleOrOptimizer:dtype:)` also takes a whole
+/// optimizer config and reads the schedule under its `learning_rate`.
 ///
 /// ```swift
 /// let schedule = try ScheduleCodec.decode(#"{"class_name": "InverseTimeDecay", "config": {...}}"#)
