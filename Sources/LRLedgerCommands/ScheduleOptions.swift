@@ -6,7 +6,10 @@ extension DType: ExpressibleByArgument {}
 
 /// The schedule options of `lrledger train`: Keras JSON, or InverseTimeDecay's arguments.
 struct ScheduleOptions: ParsableArguments {
-    @Option(help: "The schedule in Keras JSON (serialize() output or {\"class_name\", \"config\"}), or @FILE to read it.")
+    @Option(
+        help:
+            "The schedule in Keras JSON (serialize() output, {\"class_name\", \"config\"}, or an optimizer's get_config() with the schedule under learning_rate), or @FILE to read it."
+    )
     var schedule: String?
 
     @Option(help: "InverseTimeDecay's initial_learning_rate (default 0.1).")
@@ -43,7 +46,7 @@ struct ScheduleOptions: ParsableArguments {
         if isEmpty { return nil }
         let dtype = dtype ?? .float32
         if let schedule {
-            return try ScheduleCodec.decode(try Self.readJSON(schedule), dtype: dtype)
+            return try ScheduleCodec.decode(scheduleOrOptimizer: try Self.readJSON(schedule), dtype: dtype)
         }
         let initial = try initialLearningRate.map { try KerasNumber(parsing: $0, field: "initial_learning_rate") }
         return try InverseTimeDecay(
@@ -58,7 +61,7 @@ struct ScheduleOptions: ParsableArguments {
         guard value.hasPrefix("@") else { return value }
         let path = String(value.dropFirst())
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("cannot read the schedule file '\(path)'")
+            throw ScheduleError(.invalidValue, field: "schedule", "cannot read the schedule file '\(path)'")
         }
         return String(decoding: data, as: UTF8.self)
     }
