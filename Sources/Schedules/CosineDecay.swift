@@ -24,7 +24,7 @@
 ///
 /// ```swift
 /// let schedule = try CosineDecay(initialLearningRate: 0.1, decaySteps: .int(100))
-/// schedule.rate(at: 50)  // 0.05 in float32
+/// schedule.rate(at: 50)  // 0.049999997 in float32: cos(pi / 2) is not 0 with float32's pi
 /// ```
 ///
 /// Arguments, with the constraints lrledger enforces (stricter than Keras):
