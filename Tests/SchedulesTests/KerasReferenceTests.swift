@@ -46,25 +46,38 @@ struct KerasReferenceTests {
         #expect(checked == Self.expectedRows)
     }
 
-    /// Rows from another run of real Keras (see `Fixtures/keras-reference/README.md` for the
-    /// format), for checking a new class or platform against more inputs than the fixture has.
-    @Test(
-        "every row of the vectors file in LRLEDGER_KERAS_VECTORS matches Keras bit for bit",
-        .enabled(if: ProcessInfo.processInfo.environment["LRLEDGER_KERAS_VECTORS"] != nil))
-    func extraVectorsMatchKeras() throws {
-        let path = ProcessInfo.processInfo.environment["LRLEDGER_KERAS_VECTORS"] ?? ""
-        let rows = try KerasReferenceVector.all(in: URL(fileURLWithPath: path))
-        var mismatches: [String] = []
-        for row in rows {
-            let rate = try ScheduleCodec.decode(row.schedule, dtype: row.dtype).rate(at: row.step)
-            if !row.matches(rate) {
-                mismatches.append(
-                    "line \(row.line): \(row.schedule.compactText) \(row.dtype) step \(row.step): expected \(row.rateBits), got \(RateText.string(rate, dtype: row.dtype))"
-                )
-            }
+    /// Rows from more runs of real Keras: the generated fixture (random configs and rows
+    /// near underflow, see `Fixtures/keras-generated/README.md`), and the file named by
+    /// LRLEDGER_KERAS_VECTORS when set, for checking a platform against more inputs.
+    @Test("every generated reference row (and LRLEDGER_KERAS_VECTORS's) matches Keras bit for bit")
+    func generatedVectorsMatchKeras() throws {
+        var files = [
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("Fixtures/keras-generated/vectors.jsonl")
+        ]
+        if let path = ProcessInfo.processInfo.environment["LRLEDGER_KERAS_VECTORS"] {
+            files.append(URL(fileURLWithPath: path))
         }
-        print("\(path): \(rows.count - mismatches.count) of \(rows.count) rows matched bit for bit")
-        #expect(mismatches.isEmpty, "\(mismatches.count) mismatches, first: \(mismatches.prefix(5))")
+        for file in files {
+            let rows = try KerasReferenceVector.all(in: file)
+            var checked: [String: Int] = [:]
+            var mismatches: [String] = []
+            for row in rows {
+                let rate = try ScheduleCodec.decode(row.schedule, dtype: row.dtype).rate(at: row.step)
+                checked[row.className, default: 0] += 1
+                if !row.matches(rate) {
+                    mismatches.append(
+                        "line \(row.line): \(row.schedule.compactText) \(row.dtype) step \(row.step): expected \(row.rateBits), got \(RateText.string(rate, dtype: row.dtype))"
+                    )
+                }
+            }
+            let counts = checked.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            print(
+                "\(file.lastPathComponent) (\(file.deletingLastPathComponent().lastPathComponent)): \(rows.count - mismatches.count) of \(rows.count) rows matched bit for bit (\(counts))"
+            )
+            #expect(mismatches.isEmpty, "\(mismatches.count) mismatches, first: \(mismatches.prefix(5))")
+            #expect(Set(checked.keys) == Set(Self.expectedRows.keys), "every class has rows")
+        }
     }
 
     @Test("the reference rows cover every class in both dtypes and both step kinds")
