@@ -67,8 +67,12 @@ public final class TrainingService: Service, @unchecked Sendable {
         let storedSettings = try existing.map { try WorkloadSettings(jsonText: $0.settings) }
         let settings = try request.settings.resolve(against: storedSettings)
         var workload = try makeWorkload(settings: settings)
+        let requested = request.schedule
+        let sameSchedule = { (run: RunSummary) in
+            requested.map { $0.canonicalJSON == run.schedule && $0.dtype == run.dtype } ?? true
+        }
         if let existing, existing.summary.status == .finished, existing.summary.step >= request.targetSteps,
-            request.schedule == nil
+            sameSchedule(existing.summary)
         {
             logger.info("run already finished", metadata: ["step": "\(existing.summary.step)"])
             return TrainingOutcome(kind: .alreadyFinished, step: existing.summary.step, trainedSteps: 0)
@@ -148,7 +152,15 @@ public final class TrainingService: Service, @unchecked Sendable {
         while step < target {
             if Task.isShuttingDownGracefully { break }
             let rate = schedule.rate(at: step)
-            let loss = try workload.step(rate: rate)
+            let loss: Double?
+            do {
+                loss = try workload.step(rate: rate)
+            } catch {
+                // The workload is unchanged when a step fails: keep the steps before it.
+                progress.finish()
+                if committed != step { try? writer.commit(step: step, state: workload.encodeState()) }
+                throw error
+            }
             if step % logEvery == 0 {
                 writer.log(step: step, rate: rate, loss: loss)
             }
