@@ -125,12 +125,12 @@ public final class TrainingService: Service, @unchecked Sendable {
     }
 
     /// The stored run, read without writing anything; nil when the file or the run does not exist.
-    private static func existingRun(named name: String, at path: String) throws -> RunDetail? {
+    private static func existingRun(named name: String, at path: String) throws -> (summary: RunSummary, settings: String)? {
         // No file, or an empty one (which SQLite treats as an empty database): a new ledger.
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         guard let size = attributes?[.size] as? Int, size > 0 else { return nil }
         do {
-            return try Ledger.openReadOnly(path: path).run(named: name)
+            return try Ledger.openReadOnly(path: path).summaryAndSettings(ofRun: name)
         } catch let error as LedgerError where error.code == .runNotFound || error.code == .olderSchema {
             // A run that does not exist yet, or a ledger this build will migrate when it opens it.
             return nil
