@@ -22,6 +22,10 @@
 /// So every value here is kept normal or zero, and each operator flushes its result.
 /// The transcendental functions come from the platform's C library: on Linux, glibc 2.28 or
 /// later, the same routines TensorFlow's Linux builds call, so the results agree bit for bit.
+/// glibc's float32 `powf`/`cosf`/`logf` give the same bits with or without FMA; its float64
+/// `pow`/`cos`/`log` pick an FMA or an SSE2 build by CPU, which differ on about 0.07% of
+/// inputs, so a float64 rate matches Keras run on a machine of the same kind (the reference
+/// vectors came from one with FMA). Other C libraries (macOS's) can differ in the last bit.
 @usableFromInline
 struct TensorFlowScalar<F: KerasFloat>: Sendable {
     @usableFromInline let value: F
