@@ -61,10 +61,10 @@ extension LearningRateSchedule {
 }
 
 extension LearningRateSchedule {
-    /// The schedule as a call with its arguments and dtype, for people:
-    /// `InverseTimeDecay(initial_learning_rate=0.1, decay_steps=1.0, decay_rate=0.5, staircase=false) in float32`.
+    /// The schedule as a call with its arguments, for people (the dtype is said apart):
+    /// `InverseTimeDecay(initial_learning_rate=0.1, decay_steps=1.0, decay_rate=0.5, staircase=false)`.
     public var summary: String {
         let arguments = kerasConfig.entries.filter { $0.key != "name" }.map { "\($0.key)=\($0.value.compactText)" }
-        return "\(Self.className)(\(arguments.joined(separator: ", "))) in \(dtype)"
+        return "\(Self.className)(\(arguments.joined(separator: ", ")))"
     }
 }

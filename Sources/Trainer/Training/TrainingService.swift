@@ -109,7 +109,7 @@ public final class TrainingService: Service, @unchecked Sendable {
                 writer.resumeStep == 0 ? "training a new run" : "resuming",
                 metadata: [
                     "step": "\(writer.resumeStep)", "target": "\(request.targetSteps)",
-                    "schedule": "\(writer.schedule.summary)",
+                    "schedule": "\(writer.schedule.summary)", "dtype": "\(writer.schedule.dtype)",
                 ])
             let outcome = try await loop(writer: writer, workload: &workload, logger: logger)
             try writer.close(reason: outcome.kind == .finished ? .finished : .interrupted)
