@@ -64,13 +64,17 @@ let package = Package(
             dependencies: ["LRLedgerCommands", .product(name: "Logging", package: "swift-log")]
         ),
 
+        // A child process for LedgerTests: attaches to a run and commits in a loop
+        // (or holds the run), so tests can SIGKILL a real writer mid-commit.
+        .executableTarget(name: "LedgerCrashProbe", dependencies: ["Ledger", "Schedules"]),
+
         // Build-time embedding of migrations/*.sql into the Ledger module, so the
         // binary carries its schema wherever it is copied.
         .executableTarget(name: "EmbedMigrationsTool", path: "Sources/EmbedMigrationsTool"),
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["EmbedMigrationsTool"]),
 
         .testTarget(name: "SchedulesTests", dependencies: ["Schedules"], exclude: ["Fixtures"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Schedules"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Schedules", "LedgerCrashProbe"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Ledger", "Schedules"]),
         .testTarget(
             name: "LRLedgerCommandsTests",

@@ -2,9 +2,10 @@ import Foundation
 
 /// Prints rows of text cells in one of the output formats, streaming where it can.
 ///
-/// CSV and JSON rows go out as they come; a table is aligned, so it keeps the rows of
-/// one `print` call to measure column widths. JSON cells are written as given when
-/// marked raw (numbers, nested JSON), otherwise as strings.
+/// CSV and JSON rows go out as they come. A table is aligned on its first
+/// `alignmentWindow` rows, then streams, so ten million rows never sit in memory; a
+/// later, wider cell only pushes its own line out of line. JSON cells are written as
+/// given when marked raw (numbers, nested JSON), otherwise as strings.
 struct RowPrinter {
     /// A cell: its text and whether JSON should write it unquoted.
     struct Cell {
@@ -26,6 +27,8 @@ struct RowPrinter {
     let columns: [String]
     private var emitted = 0
     private var pending: [[Cell]] = []
+    private var widths: [Int]? = nil
+    static let alignmentWindow = 1000
     private var write: (String) -> Void
 
     init(format: OutputFormat, columns: [String], write: @escaping (String) -> Void = { print($0, terminator: "") }) {
@@ -52,9 +55,40 @@ struct RowPrinter {
             }
             write((emitted == 0 ? "\n  {" : ",\n  {") + fields.joined(separator: ", ") + "}")
         case .table:
-            pending.append(cells)
+            if let widths {
+                write(Self.tableLine(cells.map(\.text), widths: widths))
+            } else {
+                pending.append(cells)
+                if pending.count >= Self.alignmentWindow { flushTable() }
+            }
         }
         emitted += 1
+    }
+
+    private mutating func flushTable() {
+        var widths = columns.map(\.count)
+        for row in pending {
+            for (index, cell) in row.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], cell.text.count)
+            }
+        }
+        write(Self.tableLine(columns, widths: widths))
+        write(Self.tableLine(widths.map { String(repeating: "-", count: $0) }, widths: widths))
+        for row in pending { write(Self.tableLine(row.map(\.text), widths: widths)) }
+        pending.removeAll()
+        self.widths = widths
+    }
+
+    static func tableLine(_ texts: [String], widths: [Int]) -> String {
+        var line = ""
+        for (index, text) in texts.enumerated() {
+            if index > 0 { line += "  " }
+            line += text
+            if index < widths.count, index < texts.count - 1 {
+                line += String(repeating: " ", count: max(0, widths[index] - text.count))
+            }
+        }
+        return line + "\n"
     }
 
     mutating func end() {
@@ -62,20 +96,7 @@ struct RowPrinter {
         case .csv: break
         case .json: write(emitted == 0 ? "]\n" : "\n]\n")
         case .table:
-            var widths = columns.map(\.count)
-            for row in pending {
-                for (index, cell) in row.enumerated() where index < widths.count {
-                    widths[index] = max(widths[index], cell.text.count)
-                }
-            }
-            func line(_ texts: [String]) -> String {
-                zip(texts, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }
-                    .joined(separator: "  ").trimmingTrailingSpaces() + "\n"
-            }
-            write(line(columns))
-            write(line(widths.map { String(repeating: "-", count: $0) }))
-            for row in pending { write(line(row.map(\.text))) }
-            pending.removeAll()
+            if widths == nil { flushTable() }
         }
     }
 
@@ -100,13 +121,5 @@ struct RowPrinter {
             }
         }
         return out + "\""
-    }
-}
-
-extension String {
-    fileprivate func trimmingTrailingSpaces() -> String {
-        var result = self
-        while result.last == " " { result.removeLast() }
-        return result
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Schedules
 
-extension DType: @retroactive ExpressibleByArgument {}
+extension DType: ExpressibleByArgument {}
 
 /// The schedule options of `lrledger train`: Keras JSON, or InverseTimeDecay's arguments.
 struct ScheduleOptions: ParsableArguments {

@@ -5,7 +5,7 @@ import Schedules
 import ServiceLifecycle
 import Trainer
 
-extension ModelKind: @retroactive ExpressibleByArgument {}
+extension ModelKind: ExpressibleByArgument {}
 
 extension LRLedger {
     /// `lrledger train`: creates or resumes a run and trains it to its target.

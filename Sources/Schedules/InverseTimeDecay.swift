@@ -152,3 +152,12 @@ public struct InverseTimeDecay: LearningRateSchedule, Hashable {
         hasher.combine(dtype)
     }
 }
+
+extension InverseTimeDecay {
+    /// The formula with this schedule's numbers, for people: `0.1 / (1 + 0.5 * step / 1.0)`,
+    /// with `floor(step / decay_steps)` when staircase.
+    public var formula: String {
+        let quotient = staircase ? "floor(step / \(decaySteps))" : "step / \(decaySteps)"
+        return "\(KerasNumber.float(initialLearningRate)) / (1 + \(decayRate) * \(quotient))"
+    }
+}

@@ -99,7 +99,7 @@ struct JSONParser {
         case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectWord("null"); return .null
-        case UInt8(ascii: "N"), UInt8(ascii: "I"), UInt8(ascii: "-") where startsWithNonFinite():
+        case _ where startsWithNonFinite():
             throw error("NaN and Infinity are not JSON numbers, and schedule values must be finite")
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default: throw error("expected a value")

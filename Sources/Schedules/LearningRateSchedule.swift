@@ -59,3 +59,12 @@ extension LearningRateSchedule {
         serialized.compactText
     }
 }
+
+extension LearningRateSchedule {
+    /// The schedule as a call with its arguments and dtype, for people:
+    /// `InverseTimeDecay(initial_learning_rate=0.1, decay_steps=1.0, decay_rate=0.5, staircase=false) in float32`.
+    public var summary: String {
+        let arguments = kerasConfig.entries.filter { $0.key != "name" }.map { "\($0.key)=\($0.value.compactText)" }
+        return "\(Self.className)(\(arguments.joined(separator: ", "))) in \(dtype)"
+    }
+}

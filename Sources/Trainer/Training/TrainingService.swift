@@ -67,7 +67,7 @@ public final class TrainingService: Service, @unchecked Sendable {
         let storedSettings = try existing.map { try WorkloadSettings(jsonText: $0.settings) }
         let settings = try request.settings.resolve(against: storedSettings)
         var workload = try makeWorkload(settings: settings)
-        if let existing, existing.summary.status == "finished", existing.summary.step >= request.targetSteps,
+        if let existing, existing.summary.status == .finished, existing.summary.step >= request.targetSteps,
             request.schedule == nil
         {
             logger.info("run already finished", metadata: ["step": "\(existing.summary.step)"])
@@ -122,8 +122,15 @@ public final class TrainingService: Service, @unchecked Sendable {
 
     /// The stored run, read without writing anything; nil when the file or the run does not exist.
     private static func existingRun(named name: String, at path: String) throws -> RunDetail? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        return try Ledger.openReadOnly(path: path).runIfExists(named: name)
+        // No file, or an empty one (which SQLite treats as an empty database): a new ledger.
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        guard let size = attributes?[.size] as? Int, size > 0 else { return nil }
+        do {
+            return try Ledger.openReadOnly(path: path).run(named: name)
+        } catch let error as LedgerError where error.code == .runNotFound || error.code == .olderSchema {
+            // A run that does not exist yet, or a ledger this build will migrate when it opens it.
+            return nil
+        }
     }
 
     /// The hot loop: one update per step, a commit every `checkpointEvery` steps.

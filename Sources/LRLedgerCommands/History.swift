@@ -1,0 +1,49 @@
+import ArgumentParser
+import Ledger
+import Schedules
+
+extension LRLedger {
+    /// `lrledger history RUN`: the run's logged rates, streamed.
+    struct History: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a run's logged rates (and losses), one row per logged step.",
+            discussion: "Rates print as the shortest decimal that reads back to the exact value in the run's dtype."
+        )
+
+        @OptionGroup var database: DatabaseOptions
+
+        @Argument(help: ArgumentHelp("The run's name.", valueName: "run"))
+        var runName: String
+
+        @Option(help: "The first step to print.")
+        var from: Int64?
+
+        @Option(help: "The last step to print (inclusive).")
+        var to: Int64?
+
+        @OptionGroup var output: FormatOptions
+
+        func validate() throws {
+            if let from, let to, from > to { throw ValidationError("--from \(from) is after --to \(to)") }
+        }
+
+        func run() throws {
+            let ledger = try Ledger.openReadOnly(path: database.path)
+            let detail = try ledger.run(named: runName)
+            // A rate is printed in the dtype of the schedule in force at its step.
+            let versions = detail.schedules
+            var printer = RowPrinter(format: output.format, columns: ["step", "rate", "loss", "segment"])
+            printer.begin()
+            var version = 0
+            try ledger.history(run: runName, from: from, to: to) { row in
+                while version + 1 < versions.count, versions[version + 1].fromStep <= row.step { version += 1 }
+                let dtype = versions.isEmpty ? detail.summary.dtype : versions[version].dtype
+                printer.row([
+                    .raw("\(row.step)"), .number(RateText.string(row.rate, dtype: dtype)),
+                    row.loss.map { .number(RateText.string($0, dtype: .float64)) } ?? .null, .raw("\(row.segment)"),
+                ])
+            }
+            printer.end()
+        }
+    }
+}

@@ -1,0 +1,48 @@
+/// One problem `Ledger.audit(run:)` found.
+public struct AuditFinding: Sendable, Hashable, CustomStringConvertible {
+    /// What kind of problem.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// A logged rate differs (bit for bit) from the schedule in force at its step.
+        case rateMismatch
+        /// A logged rate is not a REAL value (text, blob or NULL written with SQL).
+        case rateNotReal
+        /// A step appears twice, or out of order, in the canonical history.
+        case duplicateStep
+        /// A canonical row at or past the committed step counter.
+        case rowPastCommittedStep
+        /// A canonical row that no segment covers (before the first segment's start, or
+        /// past the end step of the segment that logged it).
+        case rowOutsideSegment
+        /// A segment does not start where the previous one ended (and no rewind to a
+        /// checkpoint explains it), or the first does not start at 0.
+        case segmentGap
+        /// A segment is open while a later one exists, or the last closed segment's end
+        /// step differs from the committed counter.
+        case segmentInconsistent
+        /// The committed counter differs from the latest checkpoint's step.
+        case counterCheckpointMismatch
+        /// A checkpoint's state no longer matches its SHA-256.
+        case checkpointChecksumMismatch
+        /// A schedule config no longer matches its SHA-256.
+        case scheduleTampered
+        /// A schedule config cannot be decoded, or no schedule covers a logged step.
+        case scheduleUnusable
+        /// More findings of one kind than the report lists; `message` says how many.
+        case moreFindings
+    }
+
+    /// What kind of problem.
+    public let kind: Kind
+    /// The step concerned, when there is one.
+    public let step: Int64?
+    /// One line saying what is wrong, naming the values.
+    public let message: String
+
+    public init(kind: Kind, step: Int64?, message: String) {
+        self.kind = kind
+        self.step = step
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import GRDB
+import Logging
+
+/// A ledger: one SQLite database holding runs, their schedules, segments, logged rates
+/// and checkpoints.
+///
+/// Open it read-write with `init(path:configuration:logger:)` to train (it creates
+/// and migrates the file), or with `openReadOnly(path:logger:)` to list, show, audit
+/// or query (it never writes and never creates a file). Both refuse, with a clear
+/// message and without writing a byte, a file that is not an SQLite database, is
+/// truncated, was made by a newer lrledger, or whose migrations differ from this
+/// build's.
+///
+/// ```swift
+/// let ledger = try Ledger(path: "lrledger.sqlite")
+/// let writer = try ledger.attach(AttachRequest(run: "demo", defaultSchedule: schedule, targetSteps: 1000))
+/// for step in writer.resumeStep..<1000 {
+///     writer.log(step: step, rate: writer.schedule.rate(at: step))
+///     if (step + 1) % 100 == 0 { try writer.commit(step: step + 1, state: modelState()) }
+/// }
+/// try writer.close(reason: .finished)
+/// ```
+///
+/// A `Ledger` is safe to share between threads and tasks; each `RunWriter` it hands
+/// out is for one task at a time.
+public final class Ledger: Sendable {
+    /// The database file.
+    public let path: String
+    /// True when opened with `openReadOnly(path:logger:)`.
+    public let isReadOnly: Bool
+    /// The configuration the ledger was opened with.
+    public let configuration: LedgerConfiguration
+
+    let pool: DatabasePool
+    let logger: Logger
+    let fileIdentity: FileIdentity?
+
+    private init(
+        path: String, isReadOnly: Bool, configuration: LedgerConfiguration, pool: DatabasePool, logger: Logger
+    ) {
+        self.path = path
+        self.isReadOnly = isReadOnly
+        self.configuration = configuration
+        self.pool = pool
+        self.logger = logger
+        self.fileIdentity = FileIdentity(path: path)
+    }
+
+    /// Opens the ledger at `path` for reading and writing, creating the file when it
+    /// does not exist and applying the migrations it lacks.
+    ///
+    /// The database is put in WAL mode with the configured busy timeout and
+    /// durability. Nothing is written when the file is refused.
+    ///
+    /// - parameter path: the database file; its directory must exist.
+    /// - parameter configuration: durability, busy timeout, checkpoints kept, lease timeout.
+    /// - parameter logger: where the ledger logs migrations, recovered crashes and rewinds.
+    /// - throws: `LedgerError` with `.notADatabase`, `.notALedger`, `.corrupt`,
+    ///   `.newerSchema`, `.migrationChecksumMismatch`, `.cannotOpen`,
+    ///   `.invalidArgument` (configuration) or an SQLite error code.
+    public convenience init(
+        path: String, configuration: LedgerConfiguration = LedgerConfiguration(),
+        logger: Logger = Logger(label: "lrledger.ledger")
+    ) throws {
+        try configuration.validate()
+        let inspection = try DatabasePreflight.inspect(path: path)
+        var grdbConfiguration = Configuration()
+        grdbConfiguration.label = "lrledger"
+        grdbConfiguration.busyMode = .timeout(configuration.busyTimeout)
+        let pool = try LedgerError.translating(path: path, "open the database") {
+            try DatabasePool(path: path, configuration: grdbConfiguration)
+        }
+        // GRDB sets synchronous = NORMAL when it switches to WAL; apply the choice after.
+        let synchronous = configuration.durability == .full ? "FULL" : "NORMAL"
+        try LedgerError.translating(path: path, "set its durability") {
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = \(synchronous)") }
+        }
+        self.init(path: path, isReadOnly: false, configuration: configuration, pool: pool, logger: logger)
+        if inspection != .ledger(pending: []) {
+            try migrate(inspection)
+        }
+    }
+
+    /// Opens the ledger at `path` for reading only: `runs`, `run(named:)`, `history`,
+    /// `audit` and `query` work; `attach` is refused. The connection is opened with
+    /// `SQLITE_OPEN_READONLY`, so no statement can modify the file, and a missing file
+    /// is not created.
+    ///
+    /// - parameter path: an existing ledger file.
+    /// - parameter logger: where the ledger logs.
+    /// - throws: `LedgerError` with `.fileNotFound`, `.notADatabase`, `.notALedger`,
+    ///   `.corrupt`, `.newerSchema`, `.olderSchema`, `.migrationChecksumMismatch`.
+    public static func openReadOnly(path: String, logger: Logger = Logger(label: "lrledger.ledger")) throws -> Ledger {
+        switch try DatabasePreflight.inspect(path: path) {
+        case .missing:
+            throw LedgerError(.fileNotFound, "no ledger at \(path): the file does not exist; check the path (--db or LRLEDGER_DB)")
+        case .empty:
+            throw LedgerError(
+                .notALedger, "\(path) is an empty database, not an lrledger ledger; check the path (--db or LRLEDGER_DB)")
+        case .ledger(let pending) where !pending.isEmpty:
+            throw LedgerError(
+                .olderSchema,
+                "\(path) was made by an older lrledger and lacks migration \(pending[0]); open it once read-write (for example with lrledger train) to migrate it"
+            )
+        case .ledger:
+            break
+        }
+        var grdbConfiguration = Configuration()
+        grdbConfiguration.label = "lrledger.readonly"
+        grdbConfiguration.readonly = true
+        grdbConfiguration.busyMode = .timeout(LedgerConfiguration().busyTimeout)
+        let pool = try LedgerError.translating(path: path, "open the database read-only") {
+            try DatabasePool(path: path, configuration: grdbConfiguration)
+        }
+        return Ledger(path: path, isReadOnly: true, configuration: LedgerConfiguration(), pool: pool, logger: logger)
+    }
+
+    // MARK: - Migrations
+
+    private func migrate(_ inspection: DatabasePreflight.Inspection) throws {
+        let migrator = LedgerMigrations.migrator()
+        do {
+            try migrator.migrate(pool)
+        } catch {
+            // Another process may have migrated the same new file at the same moment:
+            // accept the result when the database is now complete and consistent.
+            let pending = try? pool.read { try LedgerMigrations.pending(path: path, db: $0) }
+            guard pending == [] else {
+                if let error = error as? DatabaseError {
+                    throw LedgerError(error, path: path, action: "apply its migrations")
+                }
+                throw error
+            }
+        }
+        let pending = try LedgerError.translating(path: path, "check its migrations") {
+            try pool.read { try LedgerMigrations.pending(path: path, db: $0) }
+        }
+        guard pending.isEmpty else {
+            throw LedgerError(.sqlite, "\(path) still lacks migration \(pending[0]) after migrating; check the file's permissions")
+        }
+        if case .ledger(let applied) = inspection {
+            logger.info("migrated ledger", metadata: ["path": "\(path)", "migrations": "\(applied.joined(separator: ","))"])
+        } else {
+            logger.info("created ledger", metadata: ["path": "\(path)"])
+        }
+    }
+
+    /// The pool for writing, or a `.readOnly` error naming `action`.
+    func writablePool(for action: @autoclosure () -> String) throws -> DatabasePool {
+        guard !isReadOnly else {
+            throw LedgerError(
+                .readOnly, "cannot \(action()): \(path) was opened read-only; open it with Ledger(path:) to write")
+        }
+        return pool
+    }
+}

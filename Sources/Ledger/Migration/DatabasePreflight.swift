@@ -1,0 +1,169 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// Looks at a database file before the ledger opens it for real, without writing a
+/// byte: the header, the schema, the applied migrations and their checksums.
+///
+/// A read-write open switches the file to WAL and may migrate it; both are writes,
+/// so everything that can refuse the file is decided here first, on a read-only
+/// (and, when no write-ahead log is pending, immutable) SQLite connection.
+enum DatabasePreflight {
+    /// What the file is.
+    enum Inspection: Equatable {
+        /// No file at the path.
+        case missing
+        /// A zero-length file, or an SQLite database without any table: a new ledger.
+        case empty
+        /// A ledger; `pending` lists the known migrations it still lacks.
+        case ledger(pending: [String])
+    }
+
+    /// Inspects the file at `path`.
+    ///
+    /// - throws: `LedgerError` with `.notADatabase`, `.corrupt`, `.notALedger`,
+    ///   `.newerSchema`, `.migrationChecksumMismatch` or `.cannotOpen`; the file is
+    ///   left byte-for-byte unchanged.
+    static func inspect(path: String) throws -> Inspection {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            if errno == ENOENT { return .missing }
+            throw LedgerError(
+                .cannotOpen, "cannot read \(path): \(String(cString: strerror(errno))); check the path and its permissions")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw LedgerError(.cannotOpen, "\(path) is not a regular file; pass the path of a ledger database file")
+        }
+        let size = Int64(info.st_size)
+        if size == 0 { return .empty }
+        try checkHeader(path: path, size: size)
+        return try inspectSchema(path: path)
+    }
+
+    // MARK: - Header
+
+    /// Checks SQLite's 100-byte header and that the file is as long as the header says.
+    private static func checkHeader(path: String, size: Int64) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw LedgerError(.cannotOpen, "cannot read \(path); check its permissions")
+        }
+        defer { try? handle.close() }
+        let header = [UInt8]((try? handle.read(upToCount: 100)) ?? Data())
+        let magic = Array("SQLite format 3\u{0}".utf8)
+        guard header.count == 100, Array(header[0..<16]) == magic else {
+            throw LedgerError(
+                .notADatabase,
+                "\(path) is not an SQLite database (it does not start with SQLite's header); lrledger left it unchanged: pass the path of a ledger, or a new file name"
+            )
+        }
+        func bigEndian(_ offset: Int, _ count: Int) -> UInt64 {
+            header[offset..<offset + count].reduce(0) { $0 << 8 | UInt64($1) }
+        }
+        let rawPageSize = bigEndian(16, 2)
+        let pageSize = rawPageSize == 1 ? 65536 : rawPageSize
+        guard pageSize >= 512, pageSize <= 65536, pageSize & (pageSize - 1) == 0 else {
+            throw LedgerError(
+                .corrupt,
+                "\(path) has a damaged SQLite header (page size \(rawPageSize)); lrledger left it unchanged: restore it from a backup"
+            )
+        }
+        // With a write-ahead log pending, the log may hold pages the file does not
+        // have yet: SQLite's recovery decides.
+        if walSize(path: path) > 0 { return }
+        let pageCount = bigEndian(28, 4)
+        let changeCounter = bigEndian(24, 4)
+        let validFor = bigEndian(92, 4)
+        let truncatedMessage =
+            "\(path) is truncated: its header describes \(pageCount) pages of \(pageSize) bytes (\(pageCount * pageSize) bytes) but the file holds \(size) bytes; lrledger left it unchanged: restore it from a backup"
+        if pageCount > 0, changeCounter == validFor, UInt64(size) < pageCount * pageSize {
+            throw LedgerError(.corrupt, truncatedMessage)
+        }
+        if UInt64(size) % pageSize != 0 {
+            throw LedgerError(
+                .corrupt,
+                "\(path) is truncated or damaged: its size, \(size) bytes, is not a whole number of \(pageSize)-byte pages; lrledger left it unchanged: restore it from a backup"
+            )
+        }
+    }
+
+    /// The size of the file's write-ahead log, 0 when there is none.
+    static func walSize(path: String) -> Int64 {
+        var info = stat()
+        guard stat(path + "-wal", &info) == 0 else { return 0 }
+        return Int64(info.st_size)
+    }
+
+    // MARK: - Schema
+
+    private static func inspectSchema(path: String) throws -> Inspection {
+        // Immutable when no log is pending: SQLite then creates no -shm or -wal file.
+        let immutable = walSize(path: path) == 0
+        let uri = "file:" + uriEscaped(path) + (immutable ? "?immutable=1" : "")
+        var connection: OpaquePointer?
+        let openCode = sqlite3_open_v2(uri, &connection, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nil)
+        defer { sqlite3_close_v2(connection) }
+        guard openCode == SQLITE_OK, let connection else {
+            throw translated(connection, code: openCode, path: path)
+        }
+        sqlite3_extended_result_codes(connection, 1)
+        let tables = try column(connection, path: path, "SELECT name FROM sqlite_master WHERE type = 'table'")
+        if tables.isEmpty { return .empty }
+        let tableSet = Set(tables)
+        guard tableSet.contains("lrledger_migration"), tableSet.contains("grdb_migrations") else {
+            let names = tables.filter { !$0.hasPrefix("sqlite_") }.sorted().prefix(5).joined(separator: ", ")
+            throw LedgerError(
+                .notALedger,
+                "\(path) is an SQLite database but not an lrledger ledger (it has tables \(names) and no lrledger_migration table); lrledger left it unchanged: pass the path of a ledger, or a new file name"
+            )
+        }
+        let applied = Set(try column(connection, path: path, "SELECT identifier FROM grdb_migrations"))
+        let rows = try column(connection, path: path, "SELECT identifier || char(10) || sha256 FROM lrledger_migration")
+        var checksums: [String: String] = [:]
+        for row in rows {
+            let parts = row.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2 else { continue }
+            checksums[String(parts[0])] = String(parts[1])
+        }
+        return .ledger(pending: try LedgerMigrations.pending(path: path, applied: applied, checksums: checksums))
+    }
+
+    /// The first column of every row of `sql`, as text.
+    private static func column(_ connection: OpaquePointer, path: String, _ sql: String) throws -> [String] {
+        var statement: OpaquePointer?
+        let prepareCode = sqlite3_prepare_v2(connection, sql, -1, &statement, nil)
+        defer { sqlite3_finalize(statement) }
+        guard prepareCode == SQLITE_OK, let statement else {
+            throw translated(connection, code: prepareCode, path: path)
+        }
+        var values: [String] = []
+        while true {
+            let code = sqlite3_step(statement)
+            if code == SQLITE_DONE { return values }
+            guard code == SQLITE_ROW else { throw translated(connection, code: code, path: path) }
+            if let text = sqlite3_column_text(statement, 0) {
+                values.append(String(cString: text))
+            }
+        }
+    }
+
+    private static func translated(_ connection: OpaquePointer?, code: Int32, path: String) -> LedgerError {
+        let extended = connection.map { sqlite3_extended_errcode($0) } ?? code
+        let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+        let error = DatabaseError(resultCode: ResultCode(rawValue: extended), message: message)
+        return LedgerError(error, path: path, action: "read its schema")
+    }
+
+    /// Escapes the characters that have a meaning in an SQLite URI's path.
+    private static func uriEscaped(_ path: String) -> String {
+        var out = ""
+        for scalar in path.unicodeScalars {
+            switch scalar {
+            case "%": out += "%25"
+            case "?": out += "%3f"
+            case "#": out += "%23"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}

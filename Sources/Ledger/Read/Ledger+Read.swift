@@ -1,0 +1,199 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import Schedules
+
+extension Ledger {
+    // MARK: - Runs
+
+    /// Lists every run, by name.
+    ///
+    /// - returns: one summary per run, from the `runs` view.
+    /// - throws: `LedgerError` on an SQLite failure.
+    public func runs() throws -> [RunSummary] {
+        try LedgerError.translating(path: path, "list runs") {
+            try pool.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT name, status, step, target_steps, schedule, dtype, created_at, updated_at
+                        FROM runs ORDER BY name
+                        """
+                ).map { try Self.summary($0) }
+            }
+        }
+    }
+
+    /// Everything about one run: summary, settings, segments, schedule versions,
+    /// latest checkpoint (with its state bytes), counts and events.
+    ///
+    /// - parameter name: the run's name.
+    /// - throws: `LedgerError` `.runNotFound` naming the run, or an SQLite error code.
+    public func run(named name: String) throws -> RunDetail {
+        try LedgerError.translating(path: path, "read run \(name)") {
+            try pool.read { db in
+                let runID = try runID(db, named: name)
+                guard
+                    let row = try Row.fetchOne(
+                        db,
+                        sql: """
+                            SELECT name, status, step, target_steps, schedule, dtype, created_at, updated_at
+                            FROM runs WHERE name = ?
+                            """, arguments: [name])
+                else { throw runNotFound(name) }
+                let summary = try Self.summary(row)
+                let settings = try String.fetchOne(db, sql: "SELECT settings FROM run WHERE id = ?", arguments: [runID])
+                let segments = try Self.segments(db, runID: runID)
+                let schedules = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, from_step, config, dtype, sha256, created_at FROM schedule_version
+                        WHERE run_id = ? ORDER BY from_step, id
+                        """, arguments: [runID]
+                ).map { row in
+                    let config: String = row["config"]
+                    let sha256: String = row["sha256"]
+                    return ScheduleVersion(
+                        id: row["id"], fromStep: row["from_step"], config: config,
+                        dtype: try Self.dtype(row["dtype"], run: name), sha256: sha256, createdAt: row["created_at"],
+                        checksumMatches: SHA256Hex.digest(config) == sha256)
+                }
+                let checkpoint = try Row.fetchOne(
+                    db,
+                    sql: "SELECT step, state, sha256, created_at FROM checkpoint WHERE run_id = ? ORDER BY step DESC LIMIT 1",
+                    arguments: [runID]
+                ).map { row in
+                    Checkpoint(
+                        step: row["step"], state: [UInt8]((row["state"] as Data?) ?? Data()), sha256: row["sha256"],
+                        createdAt: row["created_at"])
+                }
+                let checkpointCount =
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM checkpoint WHERE run_id = ?", arguments: [runID]) ?? 0
+                let loggedRows =
+                    try Int64.fetchOne(db, sql: "SELECT count(*) FROM rate_log WHERE run_id = ?", arguments: [runID]) ?? 0
+                let supersededRows =
+                    try Int64.fetchOne(
+                        db, sql: "SELECT count(*) FROM rate_log_superseded WHERE run_id = ?", arguments: [runID]) ?? 0
+                let events = try Row.fetchAll(
+                    db, sql: "SELECT id, segment_id, at, kind, step, message FROM run_event WHERE run_id = ? ORDER BY id",
+                    arguments: [runID]
+                ).map {
+                    RunEvent(
+                        id: $0["id"], segmentID: $0["segment_id"], at: $0["at"], kind: $0["kind"], step: $0["step"],
+                        message: $0["message"])
+                }
+                return RunDetail(
+                    summary: summary, settings: settings ?? "", segments: segments, schedules: schedules,
+                    latestCheckpoint: checkpoint, checkpointCount: checkpointCount, loggedRows: loggedRows,
+                    supersededRows: supersededRows, events: events)
+            }
+        }
+    }
+
+    // MARK: - History
+
+    /// Streams the run's canonical logged rates in step order, one callback per row,
+    /// without loading them all in memory.
+    ///
+    /// ```swift
+    /// try ledger.history(run: "demo", from: 100, to: 199) { row in
+    ///     print(row.step, row.rate)
+    /// }
+    /// ```
+    ///
+    /// - parameter run: the run's name.
+    /// - parameter from: the first step to include, or nil for the start.
+    /// - parameter to: the last step to include (inclusive), or nil for the end.
+    /// - parameter body: called for each row; an error it throws stops the stream and
+    ///   is rethrown unchanged.
+    /// - throws: `LedgerError` `.runNotFound` naming the run, or what `body` throws.
+    public func history(run: String, from: Int64? = nil, to: Int64? = nil, _ body: (RateRow) throws -> Void) throws {
+        try LedgerError.translating(path: path, "read the history of run \(run)") {
+            try pool.read { db in
+                let runID = try runID(db, named: run)
+                var resolver = SegmentResolver(segments: try Self.segmentStarts(db, runID: runID))
+                let statement = try db.makeStatement(
+                    sql: "SELECT step, rate, loss FROM rate_log WHERE run_id = ? AND step >= ? AND step <= ? ORDER BY step")
+                let handle = statement.sqliteStatement
+                sqlite3_bind_int64(handle, 1, runID)
+                sqlite3_bind_int64(handle, 2, from ?? Int64.min)
+                sqlite3_bind_int64(handle, 3, to ?? Int64.max)
+                defer { sqlite3_reset(handle) }
+                while true {
+                    let code = sqlite3_step(handle)
+                    if code == SQLITE_DONE { break }
+                    guard code == SQLITE_ROW else { throw Self.stepError(db) }
+                    let step = sqlite3_column_int64(handle, 0)
+                    let loss: Double? =
+                        sqlite3_column_type(handle, 2) == SQLITE_NULL ? nil : sqlite3_column_double(handle, 2)
+                    try body(
+                        RateRow(
+                            step: step, rate: sqlite3_column_double(handle, 1), loss: loss,
+                            segment: resolver.segment(at: step) ?? 0))
+                }
+            }
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// The run's row id, or `.runNotFound` naming it.
+    func runID(_ db: Database, named name: String) throws -> Int64 {
+        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM run WHERE name = ?", arguments: [name]) else {
+            throw runNotFound(name)
+        }
+        return id
+    }
+
+    func runNotFound(_ name: String) -> LedgerError {
+        LedgerError(.runNotFound, "no run named \(name) in \(path); list the runs with lrledger runs")
+    }
+
+    static func segmentStarts(_ db: Database, runID: Int64) throws -> [(start: Int64, id: Int64)] {
+        try Row.fetchAll(db, sql: "SELECT start_step, id FROM segment WHERE run_id = ?", arguments: [runID]).map {
+            (start: $0[0], id: $0[1])
+        }
+    }
+
+    static func segments(_ db: Database, runID: Int64) throws -> [RunSegment] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, pid, host, process_start, start_step, end_step, started_at, ended_at, heartbeat_at,
+                    end_reason, rewound_from
+                FROM segment WHERE run_id = ? ORDER BY id
+                """, arguments: [runID]
+        ).map { row in
+            RunSegment(
+                id: row["id"], pid: Int32(truncatingIfNeeded: row["pid"] as Int64), host: row["host"],
+                processStart: row["process_start"], startStep: row["start_step"], endStep: row["end_step"],
+                startedAt: row["started_at"], endedAt: row["ended_at"], heartbeatAt: row["heartbeat_at"],
+                endReason: (row["end_reason"] as String?).flatMap(EndReason.init(rawValue:)),
+                rewoundFrom: row["rewound_from"])
+        }
+    }
+
+    static func summary(_ row: Row) throws -> RunSummary {
+        let name: String = row["name"]
+        return RunSummary(
+            name: name, status: RunStatus(rawValue: row["status"]), step: row["step"], targetSteps: row["target_steps"],
+            schedule: row["schedule"] ?? "", dtype: try dtype(row["dtype"], run: name), createdAt: row["created_at"],
+            updatedAt: row["updated_at"])
+    }
+
+    static func dtype(_ text: String?, run: String) throws -> DType {
+        guard let text, let dtype = DType(rawValue: text) else {
+            throw LedgerError(
+                .corrupt, "run \(run) has a schedule dtype '\(text ?? "NULL")', not float32 or float64; it was edited outside lrledger")
+        }
+        return dtype
+    }
+
+    /// The error behind a failed `sqlite3_step` on a raw statement.
+    static func stepError(_ db: Database) -> DatabaseError {
+        let connection = db.sqliteConnection
+        let extended = connection.map { sqlite3_extended_errcode($0) } ?? SQLITE_ERROR
+        let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+        return DatabaseError(resultCode: ResultCode(rawValue: extended), message: message)
+    }
+}

@@ -1,0 +1,37 @@
+/// Everything `lrledger show` prints about one run, from `Ledger.run(named:)`.
+public struct RunDetail: Sendable {
+    /// The run as `runs()` lists it.
+    public let summary: RunSummary
+    /// The opaque settings the trainer stored when it created the run.
+    public let settings: String
+    /// Every segment, oldest first: the restart history.
+    public let segments: [RunSegment]
+    /// Every schedule version, in the order they take effect.
+    public let schedules: [ScheduleVersion]
+    /// The latest checkpoint, with its state bytes; nil when the run has none.
+    public let latestCheckpoint: Checkpoint?
+    /// How many checkpoints are kept.
+    public let checkpointCount: Int
+    /// How many canonical rate rows the run has.
+    public let loggedRows: Int64
+    /// How many rate rows were moved to the audit trail by resumes.
+    public let supersededRows: Int64
+    /// What happened to the run, oldest first.
+    public let events: [RunEvent]
+
+    public init(
+        summary: RunSummary, settings: String, segments: [RunSegment], schedules: [ScheduleVersion],
+        latestCheckpoint: Checkpoint?, checkpointCount: Int, loggedRows: Int64, supersededRows: Int64,
+        events: [RunEvent]
+    ) {
+        self.summary = summary
+        self.settings = settings
+        self.segments = segments
+        self.schedules = schedules
+        self.latestCheckpoint = latestCheckpoint
+        self.checkpointCount = checkpointCount
+        self.loggedRows = loggedRows
+        self.supersededRows = supersededRows
+        self.events = events
+    }
+}

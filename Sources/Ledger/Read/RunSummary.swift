@@ -1,0 +1,35 @@
+import Schedules
+
+/// One run as listed by `Ledger.runs()`: a row of the `runs` view.
+public struct RunSummary: Sendable, Hashable {
+    /// The run's unique name.
+    public let name: String
+    /// `running`, `interrupted`, `finished`, `failed` or `crashed`.
+    public let status: RunStatus
+    /// The committed step counter: the next update uses `schedule(step)`.
+    public let step: Int64
+    /// The target step count the last attach asked for.
+    public let targetSteps: Int64
+    /// The schedule in force now, as canonical Keras JSON.
+    public let schedule: String
+    /// The schedule's dtype.
+    public let dtype: DType
+    /// When the run was created (ISO-8601 UTC with milliseconds).
+    public let createdAt: String
+    /// When the run last changed (ISO-8601 UTC with milliseconds).
+    public let updatedAt: String
+
+    public init(
+        name: String, status: RunStatus, step: Int64, targetSteps: Int64, schedule: String, dtype: DType,
+        createdAt: String, updatedAt: String
+    ) {
+        self.name = name
+        self.status = status
+        self.step = step
+        self.targetSteps = targetSteps
+        self.schedule = schedule
+        self.dtype = dtype
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}

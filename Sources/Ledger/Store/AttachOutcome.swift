@@ -1,0 +1,17 @@
+import Schedules
+
+/// What an attach transaction decided, handed to the `RunWriter` it creates.
+struct AttachOutcome {
+    var runID: Int64
+    var segmentID: Int64
+    var resumeStep: Int64
+    var schedule: any LearningRateSchedule
+    var checkpoint: Checkpoint?
+    var settings: String
+    var targetSteps: Int64
+    var createdRun: Bool
+    var scheduleChanged: Bool
+    var rewoundFrom: Int64?
+    var supersededRows: Int
+    var recoveredSegments: [Int64]
+}

@@ -1,0 +1,314 @@
+import Foundation
+import GRDB
+import Schedules
+
+extension Ledger {
+    // MARK: - Attach
+
+    /// Creates the run or attaches to it, opening a new segment for this process.
+    ///
+    /// Everything happens in one IMMEDIATE transaction, so two processes racing to
+    /// attach cannot both win. For an existing run, the attach:
+    /// 1. closes as `crashed` any segment left open by a dead process (end step = the
+    ///    committed step; ended_at = its last heartbeat), and refuses when the holder
+    ///    is alive, naming its pid, host and start time;
+    /// 2. refuses when a stored schedule no longer matches its SHA-256;
+    /// 3. resumes from the latest checkpoint when there is one (else from the committed
+    ///    counter), moving the canonical rows at or past that step to the audit trail
+    ///    and setting the counter to it;
+    /// 4. compares the requested schedule with the one in force at the resume step and
+    ///    refuses a difference unless `allowScheduleChange`, which records it;
+    /// 5. updates the target step count and marks the run `running`.
+    ///
+    /// - parameter request: the run, schedule, target and settings.
+    /// - returns: the writer for the new segment.
+    /// - throws: `LedgerError` with `.runBusy`, `.scheduleMismatch`,
+    ///   `.scheduleTampered`, `.checkpointCorrupt`, `.runNotFound` (a new run without a
+    ///   schedule), `.invalidArgument`, `.readOnly`, `.busy`, `.databaseFull`.
+    public func attach(_ request: AttachRequest) throws -> RunWriter {
+        let pool = try writablePool(for: "attach to run \(request.run)")
+        guard !request.run.isEmpty else {
+            throw LedgerError(.invalidArgument, "a run name must not be empty")
+        }
+        guard request.targetSteps >= 0 else {
+            throw LedgerError(
+                .invalidArgument, "targetSteps must be >= 0, got \(request.targetSteps) for run \(request.run)")
+        }
+        let outcome = try LedgerError.translating(path: path, "attach to run \(request.run)") {
+            try pool.writeWithoutTransaction { db in
+                var outcome: AttachOutcome?
+                try db.inTransaction(.immediate) {
+                    outcome = try attachInTransaction(db, request)
+                    return .commit
+                }
+                guard let outcome else {
+                    throw LedgerError(.sqlite, "attach to run \(request.run) did not complete")
+                }
+                return outcome
+            }
+        }
+        let liveKey = fileIdentity.map { LiveWriters.key(database: $0, segment: outcome.segmentID) }
+        if let liveKey { LiveWriters.shared.insert(liveKey) }
+        logger.info(
+            "attached",
+            metadata: [
+                "run": "\(request.run)", "segment": "\(outcome.segmentID)", "step": "\(outcome.resumeStep)",
+                "created": "\(outcome.createdRun)", "superseded": "\(outcome.supersededRows)",
+            ])
+        return RunWriter(
+            outcome: outcome, runName: request.run, pool: pool, path: path,
+            keepCheckpoints: configuration.keepCheckpoints, logger: logger, liveKey: liveKey)
+    }
+
+    private func attachInTransaction(_ db: Database, _ request: AttachRequest) throws -> AttachOutcome {
+        let now = Timestamp.now()
+        guard
+            let run = try Row.fetchOne(
+                db, sql: "SELECT id, step, settings FROM run WHERE name = ?", arguments: [request.run])
+        else {
+            return try createRun(db, request, now: now)
+        }
+        let runID: Int64 = run["id"]
+        let committed: Int64 = run["step"]
+        let recovered = try closeDeadSegments(db, request: request, runID: runID, committed: committed)
+        try checkScheduleChecksums(db, runName: request.run, runID: runID)
+        let checkpoint = try latestCheckpoint(db, runName: request.run, runID: runID)
+        let resume = checkpoint?.step ?? committed
+        if resume > committed {
+            throw LedgerError(
+                .checkpointCorrupt,
+                "run \(request.run) has a checkpoint at step \(resume), past its committed step \(committed); the database was edited outside lrledger — delete that checkpoint row to resume"
+            )
+        }
+
+        // The schedule in force at the resume step, and the one this segment uses.
+        let stored = try scheduleInForce(db, runName: request.run, runID: runID, at: resume)
+        var schedule = stored
+        var scheduleChanged = false
+        if let requested = request.schedule,
+            requested.canonicalJSON != stored.canonicalJSON || requested.dtype != stored.dtype
+        {
+            guard request.allowScheduleChange else {
+                throw LedgerError(
+                    .scheduleMismatch,
+                    "run \(request.run) resumes at step \(resume) with schedule \(stored.canonicalJSON) (\(stored.dtype)), but \(requested.canonicalJSON) (\(requested.dtype)) was asked for; resume with the stored schedule, or allow the change (--change-schedule) to record it from step \(resume)"
+                )
+            }
+            schedule = requested
+            scheduleChanged = true
+        }
+
+        let me = ProcessIdentity.current
+        try db.execute(
+            sql: """
+                INSERT INTO segment (run_id, pid, host, process_start, start_step, started_at, heartbeat_at, rewound_from)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [runID, me.pid, me.host, me.startTicks, resume, now, now, resume < committed ? committed : nil])
+        let segmentID = db.lastInsertedRowID
+
+        // Rows at or past the resume step describe updates whose state is lost.
+        let reason =
+            resume < committed
+            ? "resumed from the checkpoint at step \(resume); the committed step was \(committed)"
+            : "resumed at step \(resume); rows at or past it were never committed with a state"
+        try db.execute(
+            sql: """
+                INSERT INTO rate_log_superseded
+                    (run_id, step, rate, loss, segment_id, superseded_by, superseded_at, reason)
+                SELECT rate_log.run_id, rate_log.step, rate_log.rate, rate_log.loss,
+                    (SELECT segment.id FROM segment
+                        WHERE segment.run_id = rate_log.run_id AND segment.start_step <= rate_log.step
+                            AND segment.id < ?
+                        ORDER BY segment.start_step DESC, segment.id DESC LIMIT 1),
+                    ?, ?, ?
+                FROM rate_log WHERE rate_log.run_id = ? AND rate_log.step >= ?
+                """,
+            arguments: [segmentID, segmentID, now, reason, runID, resume])
+        let superseded = db.changesCount
+        if superseded > 0 {
+            try db.execute(sql: "DELETE FROM rate_log WHERE run_id = ? AND step >= ?", arguments: [runID, resume])
+        }
+        if resume < committed {
+            try RunEvents.record(
+                db, run: runID, segment: segmentID, at: now, kind: "rewound", step: resume,
+                message:
+                    "rewound from committed step \(committed) to the checkpoint at step \(resume); \(superseded) rate rows moved to rate_log_superseded"
+            )
+            logger.warning(
+                "rewound to checkpoint",
+                metadata: [
+                    "run": "\(request.run)", "from": "\(committed)", "step": "\(resume)", "superseded": "\(superseded)",
+                ])
+        } else if superseded > 0 {
+            try RunEvents.record(
+                db, run: runID, segment: segmentID, at: now, kind: "superseded", step: resume,
+                message: "\(superseded) rate rows at or past the committed step \(resume) moved to rate_log_superseded")
+        }
+        if scheduleChanged {
+            try insertSchedule(db, runID: runID, schedule: schedule, from: resume, now: now)
+            try RunEvents.record(
+                db, run: runID, segment: segmentID, at: now, kind: "schedule_changed", step: resume,
+                message:
+                    "schedule changed at step \(resume) from \(stored.canonicalJSON) (\(stored.dtype)) to \(schedule.canonicalJSON) (\(schedule.dtype))"
+            )
+        }
+        try db.execute(
+            sql: "UPDATE run SET step = ?, status = 'running', target_steps = ?, updated_at = ? WHERE id = ?",
+            arguments: [resume, request.targetSteps, now, runID])
+        try RunEvents.record(
+            db, run: runID, segment: segmentID, at: now, kind: "attached", step: resume,
+            message: "pid \(me.pid) on host \(me.host) attached at step \(resume)")
+        return AttachOutcome(
+            runID: runID, segmentID: segmentID, resumeStep: resume, schedule: schedule, checkpoint: checkpoint,
+            settings: run["settings"], targetSteps: request.targetSteps, createdRun: false,
+            scheduleChanged: scheduleChanged, rewoundFrom: resume < committed ? committed : nil,
+            supersededRows: superseded, recoveredSegments: recovered)
+    }
+
+    private func createRun(_ db: Database, _ request: AttachRequest, now: String) throws -> AttachOutcome {
+        guard let schedule = request.schedule ?? request.defaultSchedule else {
+            throw LedgerError(
+                .runNotFound, "no run named \(request.run) in \(path); give a schedule to create it, or check the name")
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO run (name, status, step, target_steps, settings, created_at, updated_at)
+                VALUES (?, 'running', 0, ?, ?, ?, ?)
+                """,
+            arguments: [request.run, request.targetSteps, request.settings, now, now])
+        let runID = db.lastInsertedRowID
+        try insertSchedule(db, runID: runID, schedule: schedule, from: 0, now: now)
+        let me = ProcessIdentity.current
+        try db.execute(
+            sql: """
+                INSERT INTO segment (run_id, pid, host, process_start, start_step, started_at, heartbeat_at)
+                VALUES (?, ?, ?, ?, 0, ?, ?)
+                """,
+            arguments: [runID, me.pid, me.host, me.startTicks, now, now])
+        let segmentID = db.lastInsertedRowID
+        try RunEvents.record(
+            db, run: runID, segment: segmentID, at: now, kind: "created", step: 0,
+            message: "run created by pid \(me.pid) on host \(me.host) with schedule \(schedule.canonicalJSON) (\(schedule.dtype))")
+        return AttachOutcome(
+            runID: runID, segmentID: segmentID, resumeStep: 0, schedule: schedule, checkpoint: nil,
+            settings: request.settings, targetSteps: request.targetSteps, createdRun: true, scheduleChanged: false,
+            rewoundFrom: nil, supersededRows: 0, recoveredSegments: [])
+    }
+
+    private func insertSchedule(
+        _ db: Database, runID: Int64, schedule: any LearningRateSchedule, from step: Int64, now: String
+    ) throws {
+        let config = schedule.canonicalJSON
+        try db.execute(
+            sql: """
+                INSERT INTO schedule_version (run_id, from_step, config, dtype, sha256, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [runID, step, config, schedule.dtype.rawValue, SHA256Hex.digest(config), now])
+    }
+
+    /// Closes the run's open segments whose process is dead; refuses when one is alive.
+    private func closeDeadSegments(
+        _ db: Database, request: AttachRequest, runID: Int64, committed: Int64
+    ) throws -> [Int64] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, pid, host, process_start, started_at, heartbeat_at FROM segment
+                WHERE run_id = ? AND end_reason IS NULL ORDER BY id
+                """,
+            arguments: [runID])
+        let nowMilliseconds = Timestamp.nowMilliseconds()
+        var closed: [Int64] = []
+        for row in rows {
+            let holder = SegmentHolder(row: row)
+            if holder.isAlive(
+                database: fileIdentity, leaseTimeout: configuration.leaseTimeout, nowMilliseconds: nowMilliseconds)
+            {
+                throw LedgerError(
+                    .runBusy,
+                    "run \(request.run) is being written by pid \(holder.pid) on host \(holder.host), started \(holder.startedAt) (segment \(holder.segmentID), last heartbeat \(holder.heartbeatAt)); stop that process or wait for it to finish"
+                )
+            }
+            try db.execute(
+                sql: """
+                    UPDATE segment SET end_step = ?, ended_at = heartbeat_at, end_reason = 'crashed'
+                    WHERE id = ? AND end_reason IS NULL
+                    """,
+                arguments: [committed, holder.segmentID])
+            try RunEvents.record(
+                db, run: runID, segment: holder.segmentID, at: Timestamp.now(), kind: "crash_detected",
+                step: committed,
+                message:
+                    "segment \(holder.segmentID) was left open by \(holder.description), which is gone; closed as crashed at step \(committed)"
+            )
+            logger.warning(
+                "closed a crashed segment",
+                metadata: [
+                    "run": "\(request.run)", "segment": "\(holder.segmentID)", "pid": "\(holder.pid)",
+                    "host": "\(holder.host)", "step": "\(committed)",
+                ])
+            closed.append(holder.segmentID)
+        }
+        return closed
+    }
+
+    /// Refuses when any stored schedule's text no longer matches its SHA-256.
+    private func checkScheduleChecksums(_ db: Database, runName: String, runID: Int64) throws {
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT id, from_step, config, sha256 FROM schedule_version WHERE run_id = ? ORDER BY id",
+            arguments: [runID])
+        for row in rows {
+            let config: String = row["config"]
+            let recorded: String = row["sha256"]
+            if SHA256Hex.digest(config) != recorded {
+                let fromStep: Int64 = row["from_step"]
+                throw LedgerError(
+                    .scheduleTampered,
+                    "run \(runName)'s schedule from step \(fromStep) (schedule_version \(row["id"] as Int64)) no longer matches its SHA-256: it was edited outside lrledger; restore the original config or start a new run"
+                )
+            }
+        }
+    }
+
+    /// The latest checkpoint, its state checked against its SHA-256.
+    private func latestCheckpoint(_ db: Database, runName: String, runID: Int64) throws -> Checkpoint? {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT step, state, sha256, created_at FROM checkpoint WHERE run_id = ? ORDER BY step DESC LIMIT 1",
+                arguments: [runID])
+        else { return nil }
+        let step: Int64 = row["step"]
+        let state = [UInt8]((row["state"] as Data?) ?? Data())
+        let recorded: String = row["sha256"]
+        guard SHA256Hex.digest(state) == recorded else {
+            throw LedgerError(
+                .checkpointCorrupt,
+                "run \(runName)'s checkpoint at step \(step) no longer matches its SHA-256; restore the database from a backup, or delete that checkpoint row to resume from an earlier one"
+            )
+        }
+        return Checkpoint(step: step, state: state, sha256: recorded, createdAt: row["created_at"])
+    }
+
+    /// The schedule version in force at `step`, decoded.
+    private func scheduleInForce(_ db: Database, runName: String, runID: Int64, at step: Int64) throws
+        -> any LearningRateSchedule
+    {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT config, dtype FROM schedule_version WHERE run_id = ? AND from_step <= ?
+                    ORDER BY from_step DESC, id DESC LIMIT 1
+                    """,
+                arguments: [runID, step])
+        else {
+            throw LedgerError(
+                .scheduleTampered,
+                "run \(runName) has no schedule in force at step \(step); its schedule rows were edited outside lrledger")
+        }
+        return try StoredSchedule.decode(config: row["config"], dtype: row["dtype"], runName: runName)
+    }
+}
