@@ -97,7 +97,7 @@ func model(_ arguments: Arguments) throws {
     let elapsed = seconds(clock.now - start)
     printJSON([
         "command": "model", "steps": steps, "seconds": elapsed, "steps_per_second": Double(steps) / elapsed,
-        "loss_sum": lossSum, "state_sha256": Checkpoint.sha256Hex(of: workload.encodeState()),
+        "loss_sum": lossSum, "state_sha256": CheckpointFormat.sha256Hex(of: workload.encodeState()),
     ])
 }
 
