@@ -116,6 +116,15 @@ def summary(samples):
     return {"median": statistics.median(samples), "min": min(samples), "max": max(samples), "samples": samples}
 
 
+def cpu_summary(ours, theirs, inverse=False):
+    """User + system CPU seconds of each side, and their per-repetition ratio (theirs / ours
+    when inverse, for figures where higher is better), which another busy process on
+    the machine disturbs less than wall time."""
+    pairs = zip(ours, theirs)
+    ratios = [(b / a if inverse else a / b) if min(a, b) > 0 else float("nan") for a, b in pairs]
+    return {"lrledger": summary(ours), "baseline": summary(theirs), "ratio": summary(ratios)}
+
+
 def alternate(rep, first, second):
     """Runs first then second on even repetitions, second then first on odd ones."""
     if rep % 2 == 0:
@@ -150,6 +159,7 @@ class Bench:
         n = self.scale["logging_steps"]
         ledger_rate, base_rate, ratios = [], [], []
         ledger_bytes, base_bytes = [], []
+        ledger_cpu, base_cpu = [], []
         for rep in range(self.reps):
             folder = fresh_dir(self.root, f"logging-{rep}")
             ledger_db = os.path.join(folder, "ledger.sqlite")
@@ -162,6 +172,8 @@ class Bench:
             ledger_rate.append(n / ledger.wall)
             base_rate.append(n / base.wall)
             ratios.append(base.wall / ledger.wall)
+            ledger_cpu.append(ledger.cpu)
+            base_cpu.append(base.cpu)
             ledger_bytes.append(db_bytes(ledger_db) / n)
             base_bytes.append(db_bytes(base_db) / n)
             if rep == 0:
@@ -173,6 +185,7 @@ class Bench:
         logging = {
             "id": "logging", "title": f"Logging throughput, {n:,} steps", "unit": "steps/s",
             "lrledger": summary(ledger_rate), "baseline": summary(base_rate), "ratio": summary(ratios),
+            "cpu_seconds": cpu_summary(ledger_cpu, base_cpu, inverse=True),
             "target": {"text": ">= 0.80", "met": statistics.median(ratios) >= 0.8},
             "measures": "lrledger train --model none --log-every 1 --checkpoint-every 1000, against "
                         "Benchmarks/baseline insert (one prepared INSERT, COMMIT every 1,000 rows, WAL, "
@@ -223,14 +236,14 @@ class Bench:
         first_commit = iso_to_epoch(rows[0][0]) - result.started_at
         if not self.args.keep:
             shutil.rmtree(folder)
-        return first_commit, result.wall
+        return first_commit, result.wall, result.cpu
 
     # 2: resume cost.
     def resume(self):
         (big, big_steps), (small, small_steps) = self.build_history()
-        big_ms, small_ms, ratios, big_wall, small_wall = [], [], [], [], []
+        big_ms, small_ms, ratios, big_wall, small_wall, big_cpu, small_cpu = [], [], [], [], [], [], []
         for rep in range(self.reps):
-            (b, bw), (s, sw) = alternate(
+            (b, bw, bc), (s, sw, sc) = alternate(
                 rep, lambda: self.resume_once(big, big_steps, rep, "big"),
                 lambda: self.resume_once(small, small_steps, rep, "small"))
             big_ms.append(b * 1000)
@@ -238,6 +251,8 @@ class Bench:
             ratios.append(b / s)
             big_wall.append(bw * 1000)
             small_wall.append(sw * 1000)
+            big_cpu.append(bc)
+            small_cpu.append(sc)
             self.log(f"resume rep {rep}: {big_steps:,}-step history {b * 1000:.1f} ms "
                      f"(process {bw * 1000:.1f} ms), {small_steps:,}-step {s * 1000:.1f} ms "
                      f"(process {sw * 1000:.1f} ms)")
@@ -248,6 +263,7 @@ class Bench:
             "lrledger": summary(big_ms), "baseline": summary(small_ms), "ratio": summary(ratios),
             "process_ms": {"lrledger": summary(big_wall), "baseline": summary(small_wall),
                            "ratio": summary([a / b for a, b in zip(big_wall, small_wall)])},
+            "cpu_seconds": cpu_summary(big_cpu, small_cpu),
             "target": {"text": "<= 1.20 and < 50 ms", "met": median_ratio <= 1.2 and median_big < 50},
             "measures": "process start (spawn) to the first committed step of `lrledger train --steps N+1 "
                         "--checkpoint-every 1` on a copy of a finished N-step run, read from the committed "
@@ -264,7 +280,7 @@ class Bench:
             return [{"id": "audit", "title": f"Audit throughput, {big_steps:,} steps", "unit": "steps/s",
                      "unavailable": "lrledger audit is not in this build (not listed by lrledger --help)",
                      "target": {"text": ">= 0.50", "met": None}}]
-        audit_rate, scan_rate, ratios = [], [], []
+        audit_rate, scan_rate, ratios, audit_cpu, scan_cpu = [], [], [], [], []
         for rep in range(self.reps):
             folder = fresh_dir(self.root, f"audit-{rep}")
             audit, scan = alternate(
@@ -276,6 +292,8 @@ class Bench:
             audit_rate.append(big_steps / audit.wall)
             scan_rate.append(big_steps / scan.wall)
             ratios.append(scan.wall / audit.wall)
+            audit_cpu.append(audit.cpu)
+            scan_cpu.append(scan.cpu)
             self.log(f"audit rep {rep}: lrledger audit {big_steps / audit.wall:,.0f} steps/s, "
                      f"baseline scan {big_steps / scan.wall:,.0f} rows/s")
             if not self.args.keep:
@@ -283,6 +301,7 @@ class Bench:
         return [{
             "id": "audit", "title": f"Audit throughput, {big_steps:,} steps", "unit": "steps/s",
             "lrledger": summary(audit_rate), "baseline": summary(scan_rate), "ratio": summary(ratios),
+            "cpu_seconds": cpu_summary(audit_cpu, scan_cpu, inverse=True),
             "target": {"text": ">= 0.50", "met": statistics.median(ratios) >= 0.5},
             "measures": "lrledger audit RUN (recompute and check every logged rate) against Benchmarks/baseline "
                         "scan-ledger (a plain SELECT of the same rate_log rows, summing them), on the big "
@@ -478,6 +497,10 @@ def main():
     print(f"{mode} run, {bench.reps} repetitions, median (min–max); {m['cores']} cores, {m['cpu']}, {m['memory']}; "
           f"load average {before['load_average'][0]:.2f} before, {result['load_average_after'][0]:.2f} after; "
           f"{result['seconds']:.0f} s")
+    cpu = [f"{f['id']} {f['cpu_seconds']['ratio']['median']:.2f}" for f in figures if "cpu_seconds" in f]
+    if cpu:
+        print("The same ratios from user+system CPU time, which other load on the machine disturbs less: "
+              + ", ".join(cpu))
     print(f"JSON: {args.output}")
     return 0
 
