@@ -35,13 +35,12 @@ extension LRLedger {
                 for report in reports {
                     if report.isClean {
                         print(
-                            "run \(report.run): clean (\(report.rowsChecked) rates match bit for bit, "
-                                + "\(report.segmentsChecked) segments, \(report.schedulesChecked) schedules, "
-                                + "\(report.checkpointsChecked) checkpoints)")
+                            "run \(report.run): clean (\(report.rowsChecked) rates match bit for bit; "
+                                + "\(Self.count(report.segmentsChecked, "segment")), "
+                                + "\(Self.count(report.schedulesChecked, "schedule")), "
+                                + "\(Self.count(report.checkpointsChecked, "checkpoint")) checked)")
                     } else {
-                        print(
-                            "run \(report.run): \(report.findings.count) finding\(report.findings.count == 1 ? "" : "s") "
-                                + "(\(report.rowsChecked) rates checked)")
+                        print("run \(report.run): \(Self.count(report.findings.count, "finding")) (\(report.rowsChecked) rates checked)")
                         for finding in report.findings { print("  - \(finding.message)") }
                     }
                 }
@@ -64,6 +63,10 @@ extension LRLedger {
                 printer.end()
             }
             if reports.contains(where: { !$0.isClean }) { throw ExitCode(1) }
+        }
+
+        static func count(_ value: Int, _ noun: String) -> String {
+            "\(value) \(noun)\(value == 1 ? "" : "s")"
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `lrledger` command: keeps a training run's learning rate correct across restarts.
 public struct LRLedger: AsyncParsableCommand {
@@ -30,7 +31,14 @@ extension LRLedger {
                 try command.run()
             }
         } catch {
-            exit(withError: error)
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }  // --help, --version
+            // One line naming the problem; argument-parser would add usage lines, which
+            // bury it in scripts' logs. `lrledger help COMMAND` shows the usage.
+            let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            let line = message.hasPrefix("Error: ") ? message : "Error: " + message
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+            Foundation.exit(code.rawValue)
         }
     }
 }

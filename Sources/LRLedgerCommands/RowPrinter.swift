@@ -1,4 +1,5 @@
 import Foundation
+import Schedules
 
 /// Prints rows of text cells in one of the output formats, streaming where it can.
 ///
@@ -31,10 +32,19 @@ struct RowPrinter {
     static let alignmentWindow = 1000
     private var write: (String) -> Void
 
-    init(format: OutputFormat, columns: [String], write: @escaping (String) -> Void = { print($0, terminator: "") }) {
+    private var output: StandardOutput?
+
+    /// - parameter write: where text goes; by default buffered standard output, flushed by `end()`.
+    init(format: OutputFormat, columns: [String], write: ((String) -> Void)? = nil) {
         self.format = format
         self.columns = columns
-        self.write = write
+        if let write {
+            self.write = write
+        } else {
+            let output = StandardOutput()
+            self.output = output
+            self.write = output.write
+        }
     }
 
     mutating func begin() {
@@ -98,6 +108,7 @@ struct RowPrinter {
         case .table:
             if widths == nil { flushTable() }
         }
+        output?.flush()
     }
 
     static func csvField(_ text: String) -> String {
@@ -106,20 +117,6 @@ struct RowPrinter {
     }
 
     static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        JSONValue.string(text).compactText
     }
 }

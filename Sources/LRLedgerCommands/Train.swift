@@ -55,6 +55,9 @@ extension LRLedger {
         @Option(help: "SGD momentum in [0, 1) (default 0).")
         var momentum: Double?
 
+        @Option(help: "How many of the latest checkpoints to keep.")
+        var keepCheckpoints = 3
+
         @Flag(help: "Commit with synchronous=FULL: survive power loss, at some speed cost.")
         var fullSync = false
 
@@ -62,6 +65,7 @@ extension LRLedger {
             if steps < 0 { throw ValidationError("--steps must be >= 0, got \(steps)") }
             if logEvery < 1 { throw ValidationError("--log-every must be >= 1, got \(logEvery)") }
             if checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be >= 1, got \(checkpointEvery)") }
+            if keepCheckpoints < 1 { throw ValidationError("--keep-checkpoints must be >= 1, got \(keepCheckpoints)") }
             if changeSchedule && schedule.isEmpty {
                 throw ValidationError("--change-schedule needs the new schedule's options")
             }
@@ -74,7 +78,7 @@ extension LRLedger {
                 targetSteps: steps, logEvery: logEvery, checkpointEvery: checkpointEvery,
                 settings: WorkloadSettingsRequest(
                     model: model, seed: seed, batchSize: batchSize, momentum: momentum, dataPath: data))
-            var configuration = LedgerConfiguration()
+            var configuration = LedgerConfiguration(keepCheckpoints: keepCheckpoints)
             if fullSync { configuration.durability = .full }
             let service = TrainingService(
                 ledgerPath: database.path, configuration: configuration, request: request, logger: logger)

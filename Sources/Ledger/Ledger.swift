@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Logging
 
 /// A ledger: one SQLite database holding runs, their schedules, segments, logged rates
@@ -64,7 +65,7 @@ public final class Ledger: Sendable {
         logger: Logger = Logger(label: "lrledger.ledger")
     ) throws {
         try configuration.validate()
-        let inspection = try DatabasePreflight.inspect(path: path)
+        let inspection = try DatabasePreflight.inspect(path: path, busyTimeout: configuration.busyTimeout)
         var grdbConfiguration = Configuration()
         grdbConfiguration.label = "lrledger"
         grdbConfiguration.busyMode = .timeout(configuration.busyTimeout)
@@ -92,12 +93,14 @@ public final class Ledger: Sendable {
     /// - throws: `LedgerError` with `.fileNotFound`, `.notADatabase`, `.notALedger`,
     ///   `.corrupt`, `.newerSchema`, `.olderSchema`, `.migrationChecksumMismatch`.
     public static func openReadOnly(path: String, logger: Logger = Logger(label: "lrledger.ledger")) throws -> Ledger {
-        switch try DatabasePreflight.inspect(path: path) {
+        switch try DatabasePreflight.inspect(path: path, busyTimeout: LedgerConfiguration().busyTimeout) {
         case .missing:
-            throw LedgerError(.fileNotFound, "no ledger at \(path): the file does not exist; check the path (--db or LRLEDGER_DB)")
+            throw LedgerError(
+                .fileNotFound, "no ledger at \(path): the file does not exist; check the path (--db or LRLEDGER_DB)")
         case .empty:
             throw LedgerError(
-                .notALedger, "\(path) is an empty database, not an lrledger ledger; check the path (--db or LRLEDGER_DB)")
+                .notALedger,
+                "\(path) is an empty database, not an lrledger ledger; check the path (--db or LRLEDGER_DB)")
         case .ledger(let pending) where !pending.isEmpty:
             throw LedgerError(
                 .olderSchema,
@@ -114,6 +117,34 @@ public final class Ledger: Sendable {
             try DatabasePool(path: path, configuration: grdbConfiguration)
         }
         return Ledger(path: path, isReadOnly: true, configuration: LedgerConfiguration(), pool: pool, logger: logger)
+    }
+
+    /// Closes the ledger's SQLite connections now rather than when the ledger is
+    /// released. Later calls fail. Writers should be closed first.
+    ///
+    /// A read-write ledger checkpoints its write-ahead log first, and when no other
+    /// connection uses the file, SQLite then removes the `-wal` and `-shm` files, as
+    /// it does when the ledger is released.
+    ///
+    /// - throws: `LedgerError` when a connection cannot close (a statement still runs).
+    public func close() throws {
+        try LedgerError.translating(path: path, "close the database") {
+            if !isReadOnly {
+                try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+            }
+            try pool.close()
+        }
+        if !isReadOnly {
+            // GRDB closes the writer before the readers, and only the last connection
+            // to close removes the log files: close one more, read-write, last.
+            var connection: OpaquePointer?
+            if sqlite3_open_v2(path, &connection, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK {
+                sqlite3_busy_timeout(connection, 1000)
+                // Reading the schema opens the log, which the close then removes.
+                sqlite3_exec(connection, "PRAGMA schema_version", nil, nil, nil)
+            }
+            sqlite3_close(connection)
+        }
     }
 
     // MARK: - Migrations
@@ -137,10 +168,12 @@ public final class Ledger: Sendable {
             try pool.read { try LedgerMigrations.pending(path: path, db: $0) }
         }
         guard pending.isEmpty else {
-            throw LedgerError(.sqlite, "\(path) still lacks migration \(pending[0]) after migrating; check the file's permissions")
+            throw LedgerError(
+                .sqlite, "\(path) still lacks migration \(pending[0]) after migrating; check the file's permissions")
         }
         if case .ledger(let applied) = inspection {
-            logger.info("migrated ledger", metadata: ["path": "\(path)", "migrations": "\(applied.joined(separator: ","))"])
+            logger.info(
+                "migrated ledger", metadata: ["path": "\(path)", "migrations": "\(applied.joined(separator: ","))"])
         } else {
             logger.info("created ledger", metadata: ["path": "\(path)"])
         }

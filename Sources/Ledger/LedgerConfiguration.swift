@@ -20,7 +20,7 @@ public struct LedgerConfiguration: Sendable, Equatable {
     /// What a commit survives. Default `.normal`.
     public var durability: Durability
     /// How long, in seconds, a statement waits for another connection's lock before
-    /// failing with `LedgerError.Code.busy`. Default 5.
+    /// failing with `LedgerError.Code.busy`. Default 5, at most 86400.
     public var busyTimeout: Double
     /// How many checkpoints each run keeps; older ones are deleted by the commit that
     /// adds a new one. Default 3, at least 1.
@@ -43,8 +43,10 @@ public struct LedgerConfiguration: Sendable, Equatable {
 
     /// Refuses values that make no sense, naming the field and the value.
     func validate() throws {
-        guard busyTimeout.isFinite, busyTimeout >= 0 else {
-            throw LedgerError(.invalidArgument, "busyTimeout must be a number of seconds >= 0, got \(busyTimeout)")
+        // SQLite takes the timeout in milliseconds as a 32-bit integer.
+        guard busyTimeout.isFinite, busyTimeout >= 0, busyTimeout <= 86_400 else {
+            throw LedgerError(
+                .invalidArgument, "busyTimeout must be a number of seconds from 0 to 86400, got \(busyTimeout)")
         }
         guard keepCheckpoints >= 1 else {
             throw LedgerError(.invalidArgument, "keepCheckpoints must be at least 1, got \(keepCheckpoints)")

@@ -7,6 +7,8 @@ import Schedules
 //   LedgerCrashProbe commit DB RUN ROWS_PER_COMMIT   attach, then log ROWS_PER_COMMIT rows and
 //                                                    commit, forever, printing "committed STEP"
 //   LedgerCrashProbe hold DB RUN                     attach, print "attached SEGMENT", then sleep
+//   LedgerCrashProbe bench DB RUN COMMITS ROWS       attach, then COMMITS times log ROWS rows and
+//                                                    commit without state; print "bench ROWS_PER_SECOND"
 //
 // The schedule is Keras's doc example, InverseTimeDecay(0.1, 1.0, 0.5) in float32; each
 // checkpoint's state is the step as 8 little-endian bytes. The parent kills it.
@@ -56,6 +58,24 @@ do {
             }
             say("committed \(step)")
         }
+    case "bench":
+        guard arguments.count >= 5, let commits = Int(arguments[3]), let rows = Int64(arguments[4]) else {
+            fail("bench needs COMMITS and ROWS")
+        }
+        var step = writer.resumeStep
+        let clock = ContinuousClock()
+        let elapsed = try clock.measure {
+            for _ in 0..<commits {
+                for _ in 0..<rows {
+                    writer.log(step: step, rate: 0.001 * Double(step & 1023))
+                    step += 1
+                }
+                try writer.commit(step: step, state: nil)
+            }
+        }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        say("bench \(Int(Double(commits) * Double(rows) / seconds))")
+        try writer.close(reason: .finished)
     default:
         fail("unknown mode \(mode)")
     }

@@ -1,8 +1,8 @@
 import Foundation
+import Schedules
 import Testing
 
 @testable import Ledger
-import Schedules
 
 @Suite("Attaching, resuming and committing")
 struct AttachTests {
@@ -46,7 +46,9 @@ struct AttachTests {
         let rows = try historyRows(ledger, "demo")
         #expect(rows.map(\.step) == Array(0..<400))
         #expect(rows.allSatisfy { $0.rate.bitPattern == docRate($0.step).bitPattern })
-        #expect(rows.map(\.segment) == Array(repeating: detail.segments[0].id, count: 150) + Array(repeating: detail.segments[1].id, count: 250))
+        #expect(
+            rows.map(\.segment) == Array(repeating: detail.segments[0].id, count: 150)
+                + Array(repeating: detail.segments[1].id, count: 250))
         #expect(try ledger.audit(run: "demo").isClean)
     }
 
@@ -131,7 +133,8 @@ struct AttachTests {
         let trail = try sqlite3(
             path, "SELECT count(*), min(step), max(step), count(DISTINCT superseded_by) FROM rate_log_superseded")
         #expect(trail.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "30|50|79|1")
-        let duplicates = try sqlite3(path, "SELECT count(*) FROM (SELECT step FROM rate_history GROUP BY run, step HAVING count(*) > 1)")
+        let duplicates = try sqlite3(
+            path, "SELECT count(*) FROM (SELECT step FROM rate_history GROUP BY run, step HAVING count(*) > 1)")
         #expect(duplicates.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
         let report = try ledger.audit(run: "demo")
         #expect(report.isClean, "\(report.findings)")
@@ -147,7 +150,8 @@ struct AttachTests {
         for start in stride(from: Int64(0), to: 50, by: 10) {
             try logAndCommit(writer, start..<start + 10)
         }
-        let steps = try sqlite3(directory.path(), "SELECT group_concat(step) FROM (SELECT step FROM checkpoint ORDER BY step)")
+        let steps = try sqlite3(
+            directory.path(), "SELECT group_concat(step) FROM (SELECT step FROM checkpoint ORDER BY step)")
         #expect(steps.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "40,50")
         let detail = try ledger.run(named: "demo")
         #expect(detail.checkpointCount == 2)
@@ -221,6 +225,42 @@ struct AttachTests {
         #expect(error?.message.contains("pid \(getpid())") == true)
         #expect(error?.message.contains(ProcessIdentity.current.host) == true)
         try writer.close(reason: .finished)
+    }
+
+    @Test("threads of one process racing to attach to the same run: exactly one wins and can commit")
+    func sameProcessRace() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path()
+        do { _ = try Ledger(path: path) }
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var writers: [RunWriter] = []
+            var refusals: [LedgerError.Code] = []
+        }
+        let results = Results()
+        DispatchQueue.concurrentPerform(iterations: 6) { _ in
+            do {
+                let ledger = try Ledger(path: path)
+                let writer = try ledger.attach(try request("demo"))
+                results.lock.lock()
+                results.writers.append(writer)
+                results.lock.unlock()
+            } catch let error as LedgerError {
+                results.lock.lock()
+                results.refusals.append(error.code)
+                results.lock.unlock()
+            } catch {
+                Issue.record("unexpected \(error)")
+            }
+        }
+        #expect(results.writers.count == 1)
+        #expect(results.refusals == Array(repeating: .runBusy, count: 5))
+        let winner = try #require(results.writers.first)
+        try logAndCommit(winner, 0..<10)
+        try winner.close(reason: .finished)
+        let segments = try Ledger.openReadOnly(path: path).run(named: "demo").segments
+        #expect(segments.count == 1)
+        #expect(segments.first?.endReason == .finished)
     }
 
     @Test("a writer on another host is presumed alive until its heartbeat is older than the lease")

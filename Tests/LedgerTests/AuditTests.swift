@@ -1,8 +1,8 @@
 import Foundation
+import Schedules
 import Testing
 
 @testable import Ledger
-import Schedules
 
 @Suite("Audit")
 struct AuditTests {
@@ -94,7 +94,8 @@ struct AuditTests {
         let later = try Ledger.openReadOnly(path: path).audit(run: "demo")
         // Steps 900...1000 are past the counter: 20 listed, the other 81 counted.
         #expect(later.findings.filter { $0.kind == .rowPastCommittedStep }.count == AuditReport.findingsPerKind)
-        #expect(later.findings.contains { $0.kind == .moreFindings && $0.message.contains("81 more rowPastCommittedStep") })
+        #expect(
+            later.findings.contains { $0.kind == .moreFindings && $0.message.contains("81 more rowPastCommittedStep") })
     }
 
     @Test("audit reads a million rows fast, streaming them")
@@ -112,7 +113,9 @@ struct AuditTests {
         var report: AuditReport?
         let elapsed = clock.measure { report = try? ledger.audit(run: "big") }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print("audit: \(report?.rowsChecked ?? 0) rows in \(String(format: "%.3f", seconds)) s, \(String(format: "%.2f", Double(report?.rowsChecked ?? 0) / seconds / 1e6)) M rows/s")
+        print(
+            "audit: \(report?.rowsChecked ?? 0) rows in \(String(format: "%.3f", seconds)) s, \(String(format: "%.2f", Double(report?.rowsChecked ?? 0) / seconds / 1e6)) M rows/s"
+        )
         #expect(report?.isClean == true)
         #expect(report?.rowsChecked == 1_000_000)
     }

@@ -1,8 +1,8 @@
 import Foundation
+import Schedules
 import Testing
 
 @testable import Ledger
-import Schedules
 
 /// A directory of its own for one test, deleted when released.
 final class TemporaryDirectory {

@@ -1,8 +1,8 @@
 import Foundation
+import Schedules
 import Testing
 
 @testable import Ledger
-import Schedules
 
 @Suite("Migrations and opening")
 struct MigrationTests {
@@ -30,7 +30,8 @@ struct MigrationTests {
         let path = directory.path()
         do { _ = try Ledger(path: path) }
         let files = try Self.migrationFiles()
-        let recorded = try sqlite3(path, "SELECT identifier || ' ' || sha256 || ' ' || applied_at FROM lrledger_migration ORDER BY identifier")
+        let recorded = try sqlite3(
+            path, "SELECT identifier || ' ' || sha256 || ' ' || applied_at FROM lrledger_migration ORDER BY identifier")
         let lines = recorded.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == files.count)
         for (line, file) in zip(lines, files) {
@@ -49,7 +50,8 @@ struct MigrationTests {
 
         // Opening again applies nothing: the records are untouched.
         do { _ = try Ledger(path: path) }
-        let again = try sqlite3(path, "SELECT identifier || ' ' || sha256 || ' ' || applied_at FROM lrledger_migration ORDER BY identifier")
+        let again = try sqlite3(
+            path, "SELECT identifier || ' ' || sha256 || ' ' || applied_at FROM lrledger_migration ORDER BY identifier")
         #expect(again.stdout == recorded.stdout)
         let journal = try sqlite3(path, "PRAGMA journal_mode")
         #expect(journal.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "wal")
@@ -127,8 +129,13 @@ struct MigrationTests {
     func foreignDatabaseRefused() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path()
-        try sqlite3(path, "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers VALUES (1, 'a');")
+        try sqlite3(
+            path, "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers VALUES (1, 'a');")
         try expectRefusedUnchanged(path, in: directory, code: .notALedger, mentioning: "customers")
+        // A database holding only a view is someone's too.
+        let viewOnly = directory.path("view.sqlite")
+        try sqlite3(viewOnly, "CREATE VIEW runs AS SELECT 1 AS name")
+        try expectRefusedUnchanged(viewOnly, in: directory, code: .notALedger, mentioning: "runs")
     }
 
     @Test("opening read-only a path that does not exist fails and creates nothing")
@@ -150,6 +157,28 @@ struct MigrationTests {
         #expect(error?.message.contains("directory") == true)
     }
 
+    @Test("the writer connection uses synchronous=NORMAL by default and FULL on request, with the busy timeout")
+    func durability() throws {
+        let directory = try TemporaryDirectory()
+        for (durability, expected) in [(LedgerConfiguration.Durability.normal, 1), (.full, 2)] {
+            let ledger = try Ledger(
+                path: directory.path("\(durability).sqlite"),
+                configuration: LedgerConfiguration(durability: durability, busyTimeout: 2.5))
+            let synchronous = try ledger.pool.writeWithoutTransaction { db in
+                try Int.fetchOne(db, sql: "PRAGMA synchronous")
+            }
+            #expect(synchronous == expected, "\(durability)")
+            let timeout = try ledger.pool.writeWithoutTransaction { db in
+                try Int.fetchOne(db, sql: "PRAGMA busy_timeout")
+            }
+            #expect(timeout == 2500)
+            let journal = try ledger.pool.writeWithoutTransaction { db in
+                try String.fetchOne(db, sql: "PRAGMA journal_mode")
+            }
+            #expect(journal == "wal")
+        }
+    }
+
     @Test("a configuration with no checkpoints kept is refused, naming the field")
     func invalidConfiguration() throws {
         let directory = try TemporaryDirectory()
@@ -158,6 +187,10 @@ struct MigrationTests {
         }
         #expect(error?.code == .invalidArgument)
         #expect(error?.message.contains("keepCheckpoints") == true)
+        let huge = #expect(throws: LedgerError.self) {
+            try Ledger(path: directory.path(), configuration: LedgerConfiguration(busyTimeout: 1e12))
+        }
+        #expect(huge?.message.contains("busyTimeout") == true)
         #expect(try directory.files().isEmpty)
     }
 
@@ -186,7 +219,8 @@ struct MigrationTests {
         let bytesBefore = try filesBefore.map { try Data(contentsOf: directory.url.appendingPathComponent($0)) }
         let readWrite = #expect(throws: LedgerError.self, sourceLocation: sourceLocation) { try Ledger(path: path) }
         #expect(readWrite?.code == code, "\(readWrite?.message ?? "")", sourceLocation: sourceLocation)
-        #expect(readWrite?.message.contains(text) == true, "\(readWrite?.message ?? "")", sourceLocation: sourceLocation)
+        #expect(
+            readWrite?.message.contains(text) == true, "\(readWrite?.message ?? "")", sourceLocation: sourceLocation)
         #expect(readWrite?.message.contains(path) == true, sourceLocation: sourceLocation)
         let readOnly = #expect(throws: LedgerError.self, sourceLocation: sourceLocation) {
             try Ledger.openReadOnly(path: path)

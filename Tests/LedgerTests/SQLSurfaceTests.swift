@@ -1,8 +1,8 @@
 import Foundation
+import Schedules
 import Testing
 
 @testable import Ledger
-import Schedules
 
 @Suite("Public SQL surface and reads")
 struct SQLSurfaceTests {
@@ -22,7 +22,9 @@ struct SQLSurfaceTests {
         }
     }
 
-    @Test("rate_history returns exactly what was committed, and the sqlite3 shell reads it while a writer is mid-transaction")
+    @Test(
+        "rate_history returns exactly what was committed, and the sqlite3 shell reads it while a writer is mid-transaction"
+    )
     func rateHistoryThroughSqlite3() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path()
@@ -53,7 +55,9 @@ struct SQLSurfaceTests {
             }
         }
         input.fileHandleForWriting.write(
-            Data("BEGIN IMMEDIATE;\nINSERT INTO rate_log (run_id, step, rate) VALUES (1, 300, 0.5);\nSELECT 'held';\n".utf8))
+            Data(
+                "BEGIN IMMEDIATE;\nINSERT INTO rate_log (run_id, step, rate) VALUES (1, 300, 0.5);\nSELECT 'held';\n"
+                    .utf8))
         var held = Data()
         while !String(decoding: held, as: UTF8.self).contains("held") {
             held.append(output.fileHandleForReading.availableData)
@@ -100,7 +104,8 @@ struct SQLSurfaceTests {
         #expect(probe.waitForLine { $0.hasPrefix("committed") } != nil, "\(probe.errorOutput)")
         var seen = Set<Int>()
         for _ in 0..<15 {
-            let result = try sqlite3(path, "SELECT count(*), ifnull(max(step), -1) FROM rate_history WHERE run = 'demo'")
+            let result = try sqlite3(
+                path, "SELECT count(*), ifnull(max(step), -1) FROM rate_history WHERE run = 'demo'")
             #expect(result.status == 0, "\(result.stderr)")
             let fields = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|")
             let count = Int(fields.first ?? "") ?? -1
@@ -127,7 +132,10 @@ struct SQLSurfaceTests {
         #expect(summary.step == 20)
         #expect(summary.targetSteps == 50)
         #expect(summary.dtype == .float32)
-        #expect(summary.schedule == #"{"module":"keras.optimizers.schedules","class_name":"InverseTimeDecay","config":{"initial_learning_rate":0.1,"decay_steps":1.0,"decay_rate":0.5,"staircase":false,"name":"InverseTimeDecay"},"registered_name":null}"#)
+        #expect(
+            summary.schedule
+                == #"{"module":"keras.optimizers.schedules","class_name":"InverseTimeDecay","config":{"initial_learning_rate":0.1,"decay_steps":1.0,"decay_rate":0.5,"staircase":false,"name":"InverseTimeDecay"},"registered_name":null}"#
+        )
         // ISO-8601 UTC with milliseconds.
         #expect(summary.createdAt.count == 24 && summary.createdAt.hasSuffix("Z") && summary.createdAt.contains("T"))
         let detail = try ledger.run(named: "demo")
@@ -137,7 +145,8 @@ struct SQLSurfaceTests {
         #expect(detail.schedules.count == 1 && detail.schedules[0].checksumMatches)
         #expect(detail.latestCheckpoint?.step == 20)
         #expect(detail.latestCheckpoint?.state == stepState(20))
-        let sha = try run("sh", ["-c", "printf '\\024\\000\\000\\000\\000\\000\\000\\000' | sha256sum | cut -d' ' -f1"])
+        let sha = try run(
+            "sh", ["-c", "printf '\\024\\000\\000\\000\\000\\000\\000\\000' | sha256sum | cut -d' ' -f1"])
         #expect(detail.latestCheckpoint?.sha256 == sha.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(detail.events.map(\.kind) == ["created", "closed"])
     }
@@ -158,7 +167,8 @@ struct SQLSurfaceTests {
         #expect(missing?.code == .runNotFound)
     }
 
-    @Test("read-only SQL streams columns and rows, and a write statement fails saying read-only with the file unchanged")
+    @Test(
+        "read-only SQL streams columns and rows, and a write statement fails saying read-only with the file unchanged")
     func readOnlyQuery() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path()
@@ -172,7 +182,9 @@ struct SQLSurfaceTests {
         let ledger = try Ledger.openReadOnly(path: path)
         var names: [String] = []
         var rows: [[String]] = []
-        try ledger.queryValues("SELECT step, rate FROM rate_history WHERE step < 3 ORDER BY step") { names = $0 } row: {
+        try ledger.queryValues("SELECT step, rate FROM rate_history WHERE step < 3 ORDER BY step") {
+            names = $0
+        } row: {
             rows.append($0.map(\.description))
         }
         #expect(names == ["step", "rate"])
@@ -183,13 +195,21 @@ struct SQLSurfaceTests {
             #expect(error?.code == .readOnly, "\(sql)")
             #expect(error?.message.contains("read-only") == true)
         }
+        // Nor can it create files: VACUUM INTO is refused, ATTACH opens read-only.
+        let copy = directory.path("copy.sqlite")
+        let vacuum = #expect(throws: LedgerError.self) { try ledger.query("VACUUM INTO '\(copy)'") { _ in } }
+        #expect(vacuum?.code == .readOnly)
+        #expect(throws: LedgerError.self) { try ledger.query("ATTACH DATABASE '\(copy)' AS other") { _ in } }
+        #expect(try directory.files() == ["ledger.sqlite", "ledger.sqlite-shm", "ledger.sqlite-wal"])
         let invalid = #expect(throws: LedgerError.self) { try ledger.query("SELEC 1") { _ in } }
         #expect(invalid?.code == .sql)
+        try ledger.close()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
         // A read-write ledger's query is read-only too.
         let writable = try Ledger(path: path)
         let error = #expect(throws: LedgerError.self) { try writable.query("DELETE FROM rate_log") { _ in } }
         #expect(error?.code == .readOnly)
         #expect(try historyRows(writable, "demo").count == 10)
-        _ = before
+        try writable.close()
     }
 }

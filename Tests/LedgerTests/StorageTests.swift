@@ -1,8 +1,8 @@
 import Foundation
+import Schedules
 import Testing
 
 @testable import Ledger
-import Schedules
 
 @Suite("Storage cost")
 struct StorageTests {
@@ -24,13 +24,17 @@ struct StorageTests {
         let ledger = try Ledger.openReadOnly(path: path)
         var bytes: Int64 = -1
         var rows: Int64 = -1
-        try ledger.queryValues("SELECT sum(pgsize), (SELECT count(*) FROM rate_log) FROM dbstat WHERE name = 'rate_log'", row: { row in
-            if case .integer(let value) = row[0] { bytes = value }
-            if case .integer(let value) = row[1] { rows = value }
-        })
+        try ledger.queryValues(
+            "SELECT sum(pgsize), (SELECT count(*) FROM rate_log) FROM dbstat WHERE name = 'rate_log'",
+            row: { row in
+                if case .integer(let value) = row[0] { bytes = value }
+                if case .integer(let value) = row[1] { rows = value }
+            })
         #expect(rows == steps)
         let perStep = Double(bytes) / Double(steps)
-        print("rate_log: \(bytes) bytes on disk for \(rows) logged steps = \(String(format: "%.2f", perStep)) bytes/step (dbstat, pages of the table's b-tree)")
+        print(
+            "rate_log: \(bytes) bytes on disk for \(rows) logged steps = \(String(format: "%.2f", perStep)) bytes/step (dbstat, pages of the table's b-tree)"
+        )
         let fileSize = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
         print("whole file: \(fileSize) bytes = \(String(format: "%.2f", Double(fileSize) / Double(steps))) bytes/step")
         #expect(bytes > 0)

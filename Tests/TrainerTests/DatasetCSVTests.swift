@@ -51,7 +51,7 @@ struct DatasetCSVTests {
         #expect(error.code == .invalidValue)
         #expect(error.message == "\(path), line 2: column 2 has \"x\", expected a number")
         #expect(
-            try refusal("1,2,0\n1,,1\n").error.message.hasSuffix(":2: column 2 has an empty value, expected a number"))
+            try refusal("1,2,0\n1,,1\n").error.message.hasSuffix(", line 2: column 2 has an empty value, expected a number"))
     }
 
     @Test("a non-finite value is refused with its line number")
@@ -68,7 +68,7 @@ struct DatasetCSVTests {
         #expect(outOfRange.error.code == .invalidLabel)
         #expect(
             outOfRange.error.message
-                == "\(outOfRange.path):2: the class label 1024 in column 3 is out of range 0..<1024")
+                == "\(outOfRange.path), line 2: the class label 1024 in column 3 is out of range 0..<1024")
         #expect(try refusal("1,2,-1\n").error.code == .invalidLabel)
         let fractional = try refusal("1,2,0\n1,2,0\n1,2,0.5\n")
         #expect(fractional.error.code == .invalidLabel)

@@ -20,7 +20,9 @@ struct FindingCollector {
                 all.append(
                     AuditFinding(
                         kind: .moreFindings, step: nil,
-                        message: "\(count - AuditReport.findingsPerKind) more \(kind.rawValue) findings not listed (\(count) in all)"))
+                        message:
+                            "\(count - AuditReport.findingsPerKind) more \(kind.rawValue) findings not listed (\(count) in all)"
+                    ))
             }
         }
         return all

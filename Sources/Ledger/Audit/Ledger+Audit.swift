@@ -44,22 +44,28 @@ extension Ledger {
 
         // Schedules: checksums, decoding.
         let versions = try Row.fetchAll(
-            db, sql: "SELECT id, from_step, config, dtype, sha256 FROM schedule_version WHERE run_id = ? ORDER BY from_step, id",
+            db,
+            sql:
+                "SELECT id, from_step, config, dtype, sha256 FROM schedule_version WHERE run_id = ? ORDER BY from_step, id",
             arguments: [runID])
         var schedules: [(from: Int64, schedule: (any LearningRateSchedule)?)] = []
         for row in versions {
-            let from: Int64 = row["from_step"]
-            let config: String = row["config"]
-            let recorded: String = row["sha256"]
+            let from: Int64 = try row.value("from_step")
+            let config: String = try row.value("config")
+            let recorded: String = try row.value("sha256")
+            let id: Int64 = try row.value("id")
             if SHA256Hex.digest(config) != recorded {
                 findings.add(
                     .scheduleTampered, step: from,
-                    "the schedule in force from step \(from) (schedule_version \(row["id"] as Int64)) no longer matches its SHA-256: it was edited outside lrledger")
+                    "the schedule in force from step \(from) (schedule_version \(id)) no longer matches its SHA-256: it was edited outside lrledger"
+                )
             }
             do {
-                schedules.append((from, try StoredSchedule.decode(config: config, dtype: row["dtype"], runName: name)))
+                schedules.append(
+                    (from, try StoredSchedule.decode(config: config, dtype: try row.value("dtype"), runName: name)))
             } catch let error as LedgerError {
-                findings.add(.scheduleUnusable, step: from, "the schedule from step \(from) cannot be used: \(error.message)")
+                findings.add(
+                    .scheduleUnusable, step: from, "the schedule from step \(from) cannot be used: \(error.message)")
                 schedules.append((from, nil))
             }
         }
@@ -75,18 +81,19 @@ extension Ledger {
         let checkpoints = try Row.fetchAll(
             db, sql: "SELECT step, state, sha256 FROM checkpoint WHERE run_id = ? ORDER BY step", arguments: [runID])
         for row in checkpoints {
-            let step: Int64 = row["step"]
-            let state = (row["state"] as Data?) ?? Data()
-            if SHA256Hex.digest(state) != (row["sha256"] as String) {
+            let step: Int64 = try row.value("step")
+            let state = (try row.value("state", as: Data?.self)) ?? Data()
+            if SHA256Hex.digest(state) != (try row.value("sha256", as: String.self)) {
                 findings.add(
                     .checkpointChecksumMismatch, step: step,
                     "the checkpoint at step \(step) no longer matches its SHA-256")
             }
         }
-        if let latest = checkpoints.last.map({ $0["step"] as Int64 }), latest != committed {
+        if let latest = try checkpoints.last.map({ try $0.value("step", as: Int64.self) }), latest != committed {
             findings.add(
                 .counterCheckpointMismatch, step: committed,
-                "the committed step is \(committed) but the latest checkpoint is at step \(latest); a resume rewinds to \(latest)")
+                "the committed step is \(committed) but the latest checkpoint is at step \(latest); a resume rewinds to \(latest)"
+            )
         }
 
         // Rates: streamed.
@@ -157,7 +164,9 @@ extension Ledger {
     private func checkSegments(_ segments: [RunSegment], committed: Int64, into findings: inout FindingCollector) {
         guard let first = segments.first else { return }
         if first.startStep != 0 {
-            findings.add(.segmentGap, step: first.startStep, "the first segment (\(first.id)) starts at step \(first.startStep), not 0")
+            findings.add(
+                .segmentGap, step: first.startStep,
+                "the first segment (\(first.id)) starts at step \(first.startStep), not 0")
         }
         for (previous, segment) in zip(segments, segments.dropFirst()) {
             guard let end = previous.endStep else {
@@ -170,7 +179,8 @@ extension Ledger {
             if let rewound = segment.rewoundFrom, rewound == end, segment.startStep < end { continue }
             findings.add(
                 .segmentGap, step: segment.startStep,
-                "segment \(segment.id) starts at step \(segment.startStep) but segment \(previous.id) ended at step \(end)")
+                "segment \(segment.id) starts at step \(segment.startStep) but segment \(previous.id) ended at step \(end)"
+            )
         }
         if let last = segments.last, let end = last.endStep, end != committed {
             findings.add(

@@ -24,12 +24,15 @@ enum DatabasePreflight {
     /// - throws: `LedgerError` with `.notADatabase`, `.corrupt`, `.notALedger`,
     ///   `.newerSchema`, `.migrationChecksumMismatch` or `.cannotOpen`; the file is
     ///   left byte-for-byte unchanged.
-    static func inspect(path: String) throws -> Inspection {
+    /// - parameter busyTimeout: seconds to wait for another connection's lock (a
+    ///   writer recovering the log, for instance).
+    static func inspect(path: String, busyTimeout: Double) throws -> Inspection {
         var info = stat()
         guard stat(path, &info) == 0 else {
             if errno == ENOENT { return .missing }
             throw LedgerError(
-                .cannotOpen, "cannot read \(path): \(String(cString: strerror(errno))); check the path and its permissions")
+                .cannotOpen,
+                "cannot read \(path): \(String(cString: strerror(errno))); check the path and its permissions")
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             throw LedgerError(.cannotOpen, "\(path) is not a regular file; pass the path of a ledger database file")
@@ -37,7 +40,7 @@ enum DatabasePreflight {
         let size = Int64(info.st_size)
         if size == 0 { return .empty }
         try checkHeader(path: path, size: size)
-        return try inspectSchema(path: path)
+        return try inspectSchema(path: path, busyTimeout: busyTimeout)
     }
 
     // MARK: - Header
@@ -95,7 +98,7 @@ enum DatabasePreflight {
 
     // MARK: - Schema
 
-    private static func inspectSchema(path: String) throws -> Inspection {
+    private static func inspectSchema(path: String, busyTimeout: Double) throws -> Inspection {
         // Immutable when no log is pending: SQLite then creates no -shm or -wal file.
         let immutable = walSize(path: path) == 0
         let uri = "file:" + uriEscaped(path) + (immutable ? "?immutable=1" : "")
@@ -106,14 +109,17 @@ enum DatabasePreflight {
             throw translated(connection, code: openCode, path: path)
         }
         sqlite3_extended_result_codes(connection, 1)
+        sqlite3_busy_timeout(connection, Int32(clamping: Int64(busyTimeout * 1000)))
+        // Any schema object (a view, a trigger) makes the file someone's database.
+        let objects = try column(connection, path: path, "SELECT name FROM sqlite_master")
+        if objects.isEmpty { return .empty }
         let tables = try column(connection, path: path, "SELECT name FROM sqlite_master WHERE type = 'table'")
-        if tables.isEmpty { return .empty }
         let tableSet = Set(tables)
         guard tableSet.contains("lrledger_migration"), tableSet.contains("grdb_migrations") else {
-            let names = tables.filter { !$0.hasPrefix("sqlite_") }.sorted().prefix(5).joined(separator: ", ")
+            let names = objects.filter { !$0.hasPrefix("sqlite_") }.sorted().prefix(5).joined(separator: ", ")
             throw LedgerError(
                 .notALedger,
-                "\(path) is an SQLite database but not an lrledger ledger (it has tables \(names) and no lrledger_migration table); lrledger left it unchanged: pass the path of a ledger, or a new file name"
+                "\(path) is an SQLite database but not an lrledger ledger (it has \(names) and no lrledger_migration table); lrledger left it unchanged: pass the path of a ledger, or a new file name"
             )
         }
         let applied = Set(try column(connection, path: path, "SELECT identifier FROM grdb_migrations"))

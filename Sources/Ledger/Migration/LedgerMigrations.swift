@@ -87,12 +87,13 @@ enum LedgerMigrations {
     /// Reads the applied migrations and checksums through a GRDB connection and
     /// checks them with `pending(path:applied:checksums:)`.
     static func pending(path: String, db: Database) throws -> [String] {
-        let applied = try db.tableExists("grdb_migrations")
+        let applied =
+            try db.tableExists("grdb_migrations")
             ? try String.fetchSet(db, sql: "SELECT identifier FROM grdb_migrations") : []
         var checksums: [String: String] = [:]
         if try db.tableExists("lrledger_migration") {
             for row in try Row.fetchAll(db, sql: "SELECT identifier, sha256 FROM lrledger_migration") {
-                checksums[row[0]] = row[1]
+                checksums[try row.value(at: 0)] = try row.value(at: 1)
             }
         }
         return try pending(path: path, applied: applied, checksums: checksums)

@@ -50,7 +50,8 @@ extension Ledger {
                     }
                 }
                 guard count > 0 else {
-                    throw LedgerError(.invalidArgument, "no SQL statement given; pass a query such as SELECT * FROM runs")
+                    throw LedgerError(
+                        .invalidArgument, "no SQL statement given; pass a query such as SELECT * FROM runs")
                 }
             }
         } catch let error as DatabaseError {

@@ -24,6 +24,29 @@ extension Ledger {
         }
     }
 
+    /// A run's summary and its stored settings, without counting its rows, so it costs
+    /// the same for a run of ten million steps as for one of ten: what a trainer reads
+    /// before it resumes.
+    ///
+    /// - parameter name: the run's name.
+    /// - throws: `LedgerError` `.runNotFound` naming the run, or an SQLite error code.
+    public func summaryAndSettings(ofRun name: String) throws -> (summary: RunSummary, settings: String) {
+        try LedgerError.translating(path: path, "read run \(name)") {
+            try pool.read { db in
+                guard
+                    let row = try Row.fetchOne(
+                        db,
+                        sql: """
+                            SELECT runs.name, runs.status, runs.step, runs.target_steps, runs.schedule, runs.dtype,
+                                runs.created_at, runs.updated_at, run.settings
+                            FROM runs JOIN run ON run.name = runs.name WHERE runs.name = ?
+                            """, arguments: [name])
+                else { throw runNotFound(name) }
+                return (try Self.summary(row), try row.value("settings"))
+            }
+        }
+    }
+
     /// Everything about one run: summary, settings, segments, schedule versions,
     /// latest checkpoint (with its state bytes), counts and events.
     ///
@@ -51,36 +74,43 @@ extension Ledger {
                         WHERE run_id = ? ORDER BY from_step, id
                         """, arguments: [runID]
                 ).map { row in
-                    let config: String = row["config"]
-                    let sha256: String = row["sha256"]
+                    let config: String = try row.value("config")
+                    let sha256: String = try row.value("sha256")
                     return ScheduleVersion(
-                        id: row["id"], fromStep: row["from_step"], config: config,
-                        dtype: try Self.dtype(row["dtype"], run: name), sha256: sha256, createdAt: row["created_at"],
+                        id: try row.value("id"), fromStep: try row.value("from_step"), config: config,
+                        dtype: try Self.dtype(try row.value("dtype"), run: name), sha256: sha256,
+                        createdAt: try row.value("created_at"),
                         checksumMatches: SHA256Hex.digest(config) == sha256)
                 }
                 let checkpoint = try Row.fetchOne(
                     db,
-                    sql: "SELECT step, state, sha256, created_at FROM checkpoint WHERE run_id = ? ORDER BY step DESC LIMIT 1",
+                    sql:
+                        "SELECT step, state, sha256, created_at FROM checkpoint WHERE run_id = ? ORDER BY step DESC LIMIT 1",
                     arguments: [runID]
                 ).map { row in
                     Checkpoint(
-                        step: row["step"], state: [UInt8]((row["state"] as Data?) ?? Data()), sha256: row["sha256"],
-                        createdAt: row["created_at"])
+                        step: try row.value("step"), state: [UInt8]((try row.value("state", as: Data?.self)) ?? Data()),
+                        sha256: try row.value("sha256"),
+                        createdAt: try row.value("created_at"))
                 }
                 let checkpointCount =
-                    try Int.fetchOne(db, sql: "SELECT count(*) FROM checkpoint WHERE run_id = ?", arguments: [runID]) ?? 0
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM checkpoint WHERE run_id = ?", arguments: [runID])
+                    ?? 0
                 let loggedRows =
-                    try Int64.fetchOne(db, sql: "SELECT count(*) FROM rate_log WHERE run_id = ?", arguments: [runID]) ?? 0
+                    try Int64.fetchOne(db, sql: "SELECT count(*) FROM rate_log WHERE run_id = ?", arguments: [runID])
+                    ?? 0
                 let supersededRows =
                     try Int64.fetchOne(
                         db, sql: "SELECT count(*) FROM rate_log_superseded WHERE run_id = ?", arguments: [runID]) ?? 0
                 let events = try Row.fetchAll(
-                    db, sql: "SELECT id, segment_id, at, kind, step, message FROM run_event WHERE run_id = ? ORDER BY id",
+                    db,
+                    sql: "SELECT id, segment_id, at, kind, step, message FROM run_event WHERE run_id = ? ORDER BY id",
                     arguments: [runID]
                 ).map {
                     RunEvent(
-                        id: $0["id"], segmentID: $0["segment_id"], at: $0["at"], kind: $0["kind"], step: $0["step"],
-                        message: $0["message"])
+                        id: try $0.value("id"), segmentID: try $0.value("segment_id"), at: try $0.value("at"),
+                        kind: try $0.value("kind"), step: try $0.value("step"),
+                        message: try $0.value("message"))
                 }
                 return RunDetail(
                     summary: summary, settings: settings ?? "", segments: segments, schedules: schedules,
@@ -112,8 +142,17 @@ extension Ledger {
             try pool.read { db in
                 let runID = try runID(db, named: run)
                 var resolver = SegmentResolver(segments: try Self.segmentStarts(db, runID: runID))
+                let dtypes = try Row.fetchAll(
+                    db, sql: "SELECT from_step, dtype FROM schedule_version WHERE run_id = ? ORDER BY from_step, id",
+                    arguments: [runID]
+                ).map {
+                    (from: try $0.value(at: 0, as: Int64.self), dtype: try Self.dtype(try $0.value(at: 1), run: run))
+                }
+                var dtypeIndex = 0
                 let statement = try db.makeStatement(
-                    sql: "SELECT step, rate, loss FROM rate_log WHERE run_id = ? AND step >= ? AND step <= ? ORDER BY step")
+                    sql:
+                        "SELECT step, rate, loss FROM rate_log WHERE run_id = ? AND step >= ? AND step <= ? ORDER BY step"
+                )
                 let handle = statement.sqliteStatement
                 sqlite3_bind_int64(handle, 1, runID)
                 sqlite3_bind_int64(handle, 2, from ?? Int64.min)
@@ -126,10 +165,14 @@ extension Ledger {
                     let step = sqlite3_column_int64(handle, 0)
                     let loss: Double? =
                         sqlite3_column_type(handle, 2) == SQLITE_NULL ? nil : sqlite3_column_double(handle, 2)
+                    while dtypeIndex + 1 < dtypes.count, dtypes[dtypeIndex + 1].from <= step {
+                        dtypeIndex += 1
+                    }
                     try body(
                         RateRow(
                             step: step, rate: sqlite3_column_double(handle, 1), loss: loss,
-                            segment: resolver.segment(at: step) ?? 0))
+                            segment: resolver.segment(at: step) ?? 0,
+                            dtype: dtypes.isEmpty ? .float32 : dtypes[dtypeIndex].dtype))
                 }
             }
         }
@@ -151,7 +194,7 @@ extension Ledger {
 
     static func segmentStarts(_ db: Database, runID: Int64) throws -> [(start: Int64, id: Int64)] {
         try Row.fetchAll(db, sql: "SELECT start_step, id FROM segment WHERE run_id = ?", arguments: [runID]).map {
-            (start: $0[0], id: $0[1])
+            (start: try $0.value(at: 0), id: try $0.value(at: 1))
         }
     }
 
@@ -165,26 +208,33 @@ extension Ledger {
                 """, arguments: [runID]
         ).map { row in
             RunSegment(
-                id: row["id"], pid: Int32(truncatingIfNeeded: row["pid"] as Int64), host: row["host"],
-                processStart: row["process_start"], startStep: row["start_step"], endStep: row["end_step"],
-                startedAt: row["started_at"], endedAt: row["ended_at"], heartbeatAt: row["heartbeat_at"],
-                endReason: (row["end_reason"] as String?).flatMap(EndReason.init(rawValue:)),
-                rewoundFrom: row["rewound_from"])
+                id: try row.value("id"), pid: Int32(truncatingIfNeeded: try row.value("pid", as: Int64.self)),
+                host: try row.value("host"),
+                processStart: try row.value("process_start"), startStep: try row.value("start_step"),
+                endStep: try row.value("end_step"),
+                startedAt: try row.value("started_at"), endedAt: try row.value("ended_at"),
+                heartbeatAt: try row.value("heartbeat_at"),
+                endReason: (try row.value("end_reason", as: String?.self)).flatMap(EndReason.init(rawValue:)),
+                rewoundFrom: try row.value("rewound_from"))
         }
     }
 
     static func summary(_ row: Row) throws -> RunSummary {
-        let name: String = row["name"]
+        let name: String = try row.value("name")
         return RunSummary(
-            name: name, status: RunStatus(rawValue: row["status"]), step: row["step"], targetSteps: row["target_steps"],
-            schedule: row["schedule"] ?? "", dtype: try dtype(row["dtype"], run: name), createdAt: row["created_at"],
-            updatedAt: row["updated_at"])
+            name: name, status: RunStatus(rawValue: try row.value("status")), step: try row.value("step"),
+            targetSteps: try row.value("target_steps"),
+            schedule: try row.value("schedule") ?? "", dtype: try dtype(try row.value("dtype"), run: name),
+            createdAt: try row.value("created_at"),
+            updatedAt: try row.value("updated_at"))
     }
 
     static func dtype(_ text: String?, run: String) throws -> DType {
         guard let text, let dtype = DType(rawValue: text) else {
             throw LedgerError(
-                .corrupt, "run \(run) has a schedule dtype '\(text ?? "NULL")', not float32 or float64; it was edited outside lrledger")
+                .corrupt,
+                "run \(run) has a schedule dtype '\(text ?? "NULL")', not float32 or float64; it was edited outside lrledger"
+            )
         }
         return dtype
     }

@@ -16,10 +16,11 @@ public enum QueryValue: Sendable, Hashable, CustomStringConvertible {
         case .real(let value): value.description
         case .text(let value): value
         case .blob(let bytes):
-            "x'" + bytes.map { byte in
-                let hex = String(byte, radix: 16)
-                return byte < 16 ? "0" + hex : hex
-            }.joined() + "'"
+            "x'"
+                + bytes.map { byte in
+                    let hex = String(byte, radix: 16)
+                    return byte < 16 ? "0" + hex : hex
+                }.joined() + "'"
         }
     }
 }

@@ -34,21 +34,35 @@ extension Ledger {
             throw LedgerError(
                 .invalidArgument, "targetSteps must be >= 0, got \(request.targetSteps) for run \(request.run)")
         }
-        let outcome = try LedgerError.translating(path: path, "attach to run \(request.run)") {
-            try pool.writeWithoutTransaction { db in
-                var outcome: AttachOutcome?
-                try db.inTransaction(.immediate) {
-                    outcome = try attachInTransaction(db, request)
-                    return .commit
+        // The segment is registered as live in this process before the transaction
+        // commits, so another thread's attach, which can only run after the commit,
+        // never takes it for a writer released without closing.
+        var liveKey: String?
+        let outcome: AttachOutcome
+        do {
+            outcome = try LedgerError.translating(path: path, "attach to run \(request.run)") {
+                try pool.writeWithoutTransaction { db in
+                    var outcome: AttachOutcome?
+                    try db.inTransaction(.immediate) {
+                        let decided = try attachInTransaction(db, request)
+                        if let fileIdentity {
+                            let key = LiveWriters.key(database: fileIdentity, segment: decided.segmentID)
+                            LiveWriters.shared.insert(key)
+                            liveKey = key
+                        }
+                        outcome = decided
+                        return .commit
+                    }
+                    guard let outcome else {
+                        throw LedgerError(.sqlite, "attach to run \(request.run) did not complete")
+                    }
+                    return outcome
                 }
-                guard let outcome else {
-                    throw LedgerError(.sqlite, "attach to run \(request.run) did not complete")
-                }
-                return outcome
             }
+        } catch {
+            if let liveKey { LiveWriters.shared.remove(liveKey) }
+            throw error
         }
-        let liveKey = fileIdentity.map { LiveWriters.key(database: $0, segment: outcome.segmentID) }
-        if let liveKey { LiveWriters.shared.insert(liveKey) }
         logger.info(
             "attached",
             metadata: [
@@ -68,8 +82,9 @@ extension Ledger {
         else {
             return try createRun(db, request, now: now)
         }
-        let runID: Int64 = run["id"]
-        let committed: Int64 = run["step"]
+        let runID: Int64 = try run.value("id")
+        let committed: Int64 = try run.value("step")
+        let settings: String = try run.value("settings")
         let recovered = try closeDeadSegments(db, request: request, runID: runID, committed: committed)
         try checkScheduleChecksums(db, runName: request.run, runID: runID)
         let checkpoint = try latestCheckpoint(db, runName: request.run, runID: runID)
@@ -161,7 +176,7 @@ extension Ledger {
             message: "pid \(me.pid) on host \(me.host) attached at step \(resume)")
         return AttachOutcome(
             runID: runID, segmentID: segmentID, resumeStep: resume, schedule: schedule, checkpoint: checkpoint,
-            settings: run["settings"], targetSteps: request.targetSteps, createdRun: false,
+            settings: settings, targetSteps: request.targetSteps, createdRun: false,
             scheduleChanged: scheduleChanged, rewoundFrom: resume < committed ? committed : nil,
             supersededRows: superseded, recoveredSegments: recovered)
     }
@@ -189,7 +204,9 @@ extension Ledger {
         let segmentID = db.lastInsertedRowID
         try RunEvents.record(
             db, run: runID, segment: segmentID, at: now, kind: "created", step: 0,
-            message: "run created by pid \(me.pid) on host \(me.host) with schedule \(schedule.canonicalJSON) (\(schedule.dtype))")
+            message:
+                "run created by pid \(me.pid) on host \(me.host) with schedule \(schedule.canonicalJSON) (\(schedule.dtype))"
+        )
         return AttachOutcome(
             runID: runID, segmentID: segmentID, resumeStep: 0, schedule: schedule, checkpoint: nil,
             settings: request.settings, targetSteps: request.targetSteps, createdRun: true, scheduleChanged: false,
@@ -222,7 +239,7 @@ extension Ledger {
         let nowMilliseconds = Timestamp.nowMilliseconds()
         var closed: [Int64] = []
         for row in rows {
-            let holder = SegmentHolder(row: row)
+            let holder = try SegmentHolder(row: row)
             if holder.isAlive(
                 database: fileIdentity, leaseTimeout: configuration.leaseTimeout, nowMilliseconds: nowMilliseconds)
             {
@@ -260,13 +277,13 @@ extension Ledger {
             db, sql: "SELECT id, from_step, config, sha256 FROM schedule_version WHERE run_id = ? ORDER BY id",
             arguments: [runID])
         for row in rows {
-            let config: String = row["config"]
-            let recorded: String = row["sha256"]
+            let config: String = try row.value("config")
+            let recorded: String = try row.value("sha256")
             if SHA256Hex.digest(config) != recorded {
-                let fromStep: Int64 = row["from_step"]
+                let fromStep: Int64 = try row.value("from_step")
                 throw LedgerError(
                     .scheduleTampered,
-                    "run \(runName)'s schedule from step \(fromStep) (schedule_version \(row["id"] as Int64)) no longer matches its SHA-256: it was edited outside lrledger; restore the original config or start a new run"
+                    "run \(runName)'s schedule from step \(fromStep) (schedule_version \(try row.value("id", as: Int64.self))) no longer matches its SHA-256: it was edited outside lrledger; restore the original config or start a new run"
                 )
             }
         }
@@ -277,19 +294,20 @@ extension Ledger {
         guard
             let row = try Row.fetchOne(
                 db,
-                sql: "SELECT step, state, sha256, created_at FROM checkpoint WHERE run_id = ? ORDER BY step DESC LIMIT 1",
+                sql:
+                    "SELECT step, state, sha256, created_at FROM checkpoint WHERE run_id = ? ORDER BY step DESC LIMIT 1",
                 arguments: [runID])
         else { return nil }
-        let step: Int64 = row["step"]
-        let state = [UInt8]((row["state"] as Data?) ?? Data())
-        let recorded: String = row["sha256"]
+        let step: Int64 = try row.value("step")
+        let state = [UInt8]((try row.value("state", as: Data?.self)) ?? Data())
+        let recorded: String = try row.value("sha256")
         guard SHA256Hex.digest(state) == recorded else {
             throw LedgerError(
                 .checkpointCorrupt,
                 "run \(runName)'s checkpoint at step \(step) no longer matches its SHA-256; restore the database from a backup, or delete that checkpoint row to resume from an earlier one"
             )
         }
-        return Checkpoint(step: step, state: state, sha256: recorded, createdAt: row["created_at"])
+        return Checkpoint(step: step, state: state, sha256: recorded, createdAt: try row.value("created_at"))
     }
 
     /// The schedule version in force at `step`, decoded.
@@ -307,8 +325,10 @@ extension Ledger {
         else {
             throw LedgerError(
                 .scheduleTampered,
-                "run \(runName) has no schedule in force at step \(step); its schedule rows were edited outside lrledger")
+                "run \(runName) has no schedule in force at step \(step); its schedule rows were edited outside lrledger"
+            )
         }
-        return try StoredSchedule.decode(config: row["config"], dtype: row["dtype"], runName: runName)
+        return try StoredSchedule.decode(
+            config: try row.value("config"), dtype: try row.value("dtype"), runName: runName)
     }
 }

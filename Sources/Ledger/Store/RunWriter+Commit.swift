@@ -37,14 +37,16 @@ extension RunWriter {
         guard step >= committedStep else {
             throw LedgerError(
                 .invalidArgument,
-                "cannot commit step \(step) of run \(runName): the committed step is already \(committedStep), and steps never go back")
+                "cannot commit step \(step) of run \(runName): the committed step is already \(committedStep), and steps never go back"
+            )
         }
         var count = 0
         while count < buffer.count, buffer[count].step < step {
             if buffer[count].rate.isNaN {
                 throw LedgerError(
                     .invalidArgument,
-                    "cannot commit run \(runName): the rate logged at step \(buffer[count].step) is NaN; log the rate the update used")
+                    "cannot commit run \(runName): the rate logged at step \(buffer[count].step) is NaN; log the rate the update used"
+                )
             }
             count += 1
         }
@@ -151,7 +153,9 @@ extension RunWriter {
         if let liveKey { LiveWriters.shared.remove(liveKey) }
         logger.info(
             "closed segment",
-            metadata: ["run": "\(runName)", "segment": "\(segmentID)", "step": "\(step)", "reason": "\(reason.rawValue)"])
+            metadata: [
+                "run": "\(runName)", "segment": "\(segmentID)", "step": "\(step)", "reason": "\(reason.rawValue)",
+            ])
     }
 
     // MARK: - Statements
@@ -173,7 +177,8 @@ extension RunWriter {
     /// Inserts the first `count` buffered rows with one prepared statement, binding
     /// and stepping through SQLite's C API: the hot path.
     private func insertRows(_ db: Database, count: Int) throws {
-        let statement = try db.cachedStatement(sql: "INSERT INTO rate_log (run_id, step, rate, loss) VALUES (?, ?, ?, ?)")
+        let statement = try db.cachedStatement(
+            sql: "INSERT INTO rate_log (run_id, step, rate, loss) VALUES (?, ?, ?, ?)")
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
         sqlite3_bind_int64(handle, 1, runID)

@@ -155,7 +155,8 @@ public final class RunWriter: @unchecked Sendable {
         guard !isClosed else {
             throw LedgerError(
                 .invalidArgument,
-                "cannot \(action): the writer of run \(runName) (segment \(segmentID)) is closed; attach again to continue")
+                "cannot \(action): the writer of run \(runName) (segment \(segmentID)) is closed; attach again to continue"
+            )
         }
     }
 }

@@ -11,13 +11,13 @@ struct SegmentHolder {
     let startedAt: String
     let heartbeatAt: String
 
-    init(row: Row) {
-        segmentID = row["id"]
-        pid = Int32(truncatingIfNeeded: row["pid"] as Int64)
-        host = row["host"]
-        processStart = row["process_start"]
-        startedAt = row["started_at"]
-        heartbeatAt = row["heartbeat_at"]
+    init(row: Row) throws {
+        segmentID = try row.value("id")
+        pid = Int32(truncatingIfNeeded: try row.value("pid", as: Int64.self))
+        host = try row.value("host")
+        processStart = try row.value("process_start")
+        startedAt = try row.value("started_at")
+        heartbeatAt = try row.value("heartbeat_at")
     }
 
     /// Whether the holder may still be writing.

@@ -1,5 +1,5 @@
-import Foundation
 import Crypto
+import Foundation
 
 /// Lowercase hex SHA-256 digests, as the ledger stores them.
 enum SHA256Hex {

@@ -67,8 +67,12 @@ public final class TrainingService: Service, @unchecked Sendable {
         let storedSettings = try existing.map { try WorkloadSettings(jsonText: $0.settings) }
         let settings = try request.settings.resolve(against: storedSettings)
         var workload = try makeWorkload(settings: settings)
+        let requested = request.schedule
+        let sameSchedule = { (run: RunSummary) in
+            requested.map { $0.canonicalJSON == run.schedule && $0.dtype == run.dtype } ?? true
+        }
         if let existing, existing.summary.status == .finished, existing.summary.step >= request.targetSteps,
-            request.schedule == nil
+            sameSchedule(existing.summary)
         {
             logger.info("run already finished", metadata: ["step": "\(existing.summary.step)"])
             return TrainingOutcome(kind: .alreadyFinished, step: existing.summary.step, trainedSteps: 0)
@@ -105,7 +109,7 @@ public final class TrainingService: Service, @unchecked Sendable {
                 writer.resumeStep == 0 ? "training a new run" : "resuming",
                 metadata: [
                     "step": "\(writer.resumeStep)", "target": "\(request.targetSteps)",
-                    "schedule": "\(writer.schedule.canonicalJSON)", "dtype": "\(writer.schedule.dtype)",
+                    "schedule": "\(writer.schedule.summary)",
                 ])
             let outcome = try await loop(writer: writer, workload: &workload, logger: logger)
             try writer.close(reason: outcome.kind == .finished ? .finished : .interrupted)
@@ -121,12 +125,12 @@ public final class TrainingService: Service, @unchecked Sendable {
     }
 
     /// The stored run, read without writing anything; nil when the file or the run does not exist.
-    private static func existingRun(named name: String, at path: String) throws -> RunDetail? {
+    private static func existingRun(named name: String, at path: String) throws -> (summary: RunSummary, settings: String)? {
         // No file, or an empty one (which SQLite treats as an empty database): a new ledger.
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         guard let size = attributes?[.size] as? Int, size > 0 else { return nil }
         do {
-            return try Ledger.openReadOnly(path: path).run(named: name)
+            return try Ledger.openReadOnly(path: path).summaryAndSettings(ofRun: name)
         } catch let error as LedgerError where error.code == .runNotFound || error.code == .olderSchema {
             // A run that does not exist yet, or a ledger this build will migrate when it opens it.
             return nil
@@ -148,7 +152,15 @@ public final class TrainingService: Service, @unchecked Sendable {
         while step < target {
             if Task.isShuttingDownGracefully { break }
             let rate = schedule.rate(at: step)
-            let loss = try workload.step(rate: rate)
+            let loss: Double?
+            do {
+                loss = try workload.step(rate: rate)
+            } catch {
+                // The workload is unchanged when a step fails: keep the steps before it.
+                progress.finish()
+                if committed != step { try? writer.commit(step: step, state: workload.encodeState()) }
+                throw error
+            }
             if step % logEvery == 0 {
                 writer.log(step: step, rate: rate, loss: loss)
             }
