@@ -12,9 +12,10 @@ let package = Package(
     platforms: [.macOS(.v13)],
     dependencies: [
         .package(name: "lrledger", path: ".."),
-        // MallocInterposer only: the default traits also pull in a runtime interposer
-        // that this build does not need.
-        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        // ordo-one/benchmark is package-benchmark's current name (the old identifier is
+        // deprecated). MallocInterposer only: the default traits also pull in a runtime
+        // interposer this build does not need.
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
@@ -23,10 +24,10 @@ let package = Package(
             name: "ScheduleBenchmarks",
             dependencies: [
                 .product(name: "Schedules", package: "lrledger"),
-                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/ScheduleBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         // The ledger's hot paths: buffering a logged rate, committing 1,000 rows.
         .executableTarget(
@@ -36,20 +37,20 @@ let package = Package(
                 .product(name: "Ledger", package: "lrledger"),
                 .product(name: "Trainer", package: "lrledger"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/LedgerBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         // Encoding and decoding a workload's checkpoint.
         .executableTarget(
             name: "CheckpointBenchmarks",
             dependencies: [
                 .product(name: "Trainer", package: "lrledger"),
-                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/CheckpointBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         // The in-process baselines scripts/bench needs: the model's arithmetic alone,
         // and schedule evaluation over a million steps. No benchmark framework, so the
