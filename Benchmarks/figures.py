@@ -380,15 +380,18 @@ class Bench:
 # MARK: - Report
 
 def machine():
-    cpu = "unknown"
+    cpu, mhz = "unknown", None
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
-                if line.startswith("model name"):
+                if line.startswith("model name") and cpu == "unknown":
                     cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
+                elif line.startswith("cpu MHz") and mhz is None:
+                    mhz = round(float(line.split(":", 1)[1]))
+    except (OSError, ValueError):
         pass
+    if mhz:
+        cpu += f" ({mhz} MHz)"
     memory = "unknown"
     try:
         with open("/proc/meminfo") as f:
