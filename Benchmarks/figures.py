@@ -512,6 +512,8 @@ def main():
         print("The same ratios from user+system CPU time, which other load on the machine disturbs less: "
               + ", ".join(cpu))
     print(f"JSON: {args.output}")
+    if args.keep:
+        print(f"Databases kept in {args.work}")
     return 0
 
 
