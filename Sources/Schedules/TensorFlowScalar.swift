@@ -48,20 +48,32 @@ struct TensorFlowScalar<F: KerasFloat>: Sendable {
         Self(lhs.value - rhs.value)
     }
 
-    @inlinable static func * (lhs: Self, rhs: Self) -> Self {
+    // The operators are the hot path of every schedule: the common case (a result that
+    // is zero, normal, infinite or NaN) stays inline, and the rare tiny result goes to
+    // an out-of-line function, so the inliner keeps the operators small.
+
+    @inlinable @inline(__always) static func * (lhs: Self, rhs: Self) -> Self {
         let product = lhs.value * rhs.value
         guard product.magnitude <= F.leastNormalMagnitude, product != 0 else { return Self(flushed: product) }
-        return Self(flushingTiny: product) {
+        return tinyProduct(lhs, rhs, product)
+    }
+
+    @usableFromInline @inline(never) static func tinyProduct(_ lhs: Self, _ rhs: Self, _ product: F) -> Self {
+        Self(flushingTiny: product) {
             // The product with an unbounded exponent: scale the smaller factor up exactly.
             lhs.value.magnitude < rhs.value.magnitude
                 ? (lhs.value * F.tininessScale) * rhs.value : lhs.value * (rhs.value * F.tininessScale)
         }
     }
 
-    @inlinable static func / (lhs: Self, rhs: Self) -> Self {
+    @inlinable @inline(__always) static func / (lhs: Self, rhs: Self) -> Self {
         let quotient = lhs.value / rhs.value
         guard quotient.magnitude <= F.leastNormalMagnitude, quotient != 0 else { return Self(flushed: quotient) }
-        return Self(flushingTiny: quotient) {
+        return tinyQuotient(lhs, rhs, quotient)
+    }
+
+    @usableFromInline @inline(never) static func tinyQuotient(_ lhs: Self, _ rhs: Self, _ quotient: F) -> Self {
+        Self(flushingTiny: quotient) {
             lhs.value.magnitude <= F.greatestFiniteMagnitude / F.tininessScale
                 ? (lhs.value * F.tininessScale) / rhs.value : lhs.value / (rhs.value / F.tininessScale)
         }

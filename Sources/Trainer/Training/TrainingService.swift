@@ -148,10 +148,18 @@ public final class TrainingService: Service, @unchecked Sendable {
         var step = start
         var committed = start
         var lastLoss: Double?
+        // Rates come in blocks: one call through the existential per block, not per step.
+        var rates = [Double](repeating: 0, count: 1024)
+        var ratesStart = step
+        schedule.rates(from: ratesStart, into: &rates)
         progress.start(at: step)
         while step < target {
             if Task.isShuttingDownGracefully { break }
-            let rate = schedule.rate(at: step)
+            if step - ratesStart >= Int64(rates.count) {
+                ratesStart = step
+                schedule.rates(from: ratesStart, into: &rates)
+            }
+            let rate = rates[Int(step - ratesStart)]
             let loss: Double?
             do {
                 loss = try workload.step(rate: rate)
