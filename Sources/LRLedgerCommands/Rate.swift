@@ -13,7 +13,10 @@ extension LRLedger {
                 """
         )
 
-        @Option(help: "The schedule in Keras JSON: serialize() output, or {\"class_name\", \"config\"}.")
+        @Option(
+            help:
+                "The schedule in Keras JSON (serialize() output, {\"class_name\", \"config\"}, or an optimizer's get_config() with the schedule under learning_rate), or @FILE to read it."
+        )
         var schedule: String
 
         @Option(help: "The dtype to compute in: float32 (Keras's default) or float64.")
@@ -25,12 +28,15 @@ extension LRLedger {
         var steps: [String]
 
         func validate() throws {
-            if steps.isEmpty { throw ValidationError("give at least one STEP, such as: lrledger rate --schedule JSON 0 1 2") }
+            if steps.isEmpty {
+                throw ValidationError("give at least one STEP, such as: lrledger rate --schedule JSON 0 1 2")
+            }
         }
 
         func run() throws {
             let dtype = try DType(parsing: dtype)
-            let schedule = try ScheduleCodec.decode(self.schedule, dtype: dtype)
+            let schedule = try ScheduleCodec.decode(
+                scheduleOrOptimizer: try ScheduleOptions.readJSON(self.schedule), dtype: dtype)
             let parsed = try steps.map(ScheduleStep.init(parsing:))
             var printer = RowPrinter(format: output.format, columns: ["step", "rate"])
             printer.begin()

@@ -6,7 +6,10 @@ extension DType: ExpressibleByArgument {}
 
 /// The schedule options of `lrledger train`: Keras JSON, or InverseTimeDecay's arguments.
 struct ScheduleOptions: ParsableArguments {
-    @Option(help: "The schedule in Keras JSON (serialize() output or {\"class_name\", \"config\"}), or @FILE to read it.")
+    @Option(
+        help:
+            "The schedule in Keras JSON (serialize() output, {\"class_name\", \"config\"}, or an optimizer's get_config() with the schedule under learning_rate), or @FILE to read it."
+    )
     var schedule: String?
 
     @Option(help: "InverseTimeDecay's initial_learning_rate (default 0.1).")
@@ -43,7 +46,7 @@ struct ScheduleOptions: ParsableArguments {
         if isEmpty { return nil }
         let dtype = dtype ?? .float32
         if let schedule {
-            return try ScheduleCodec.decode(try Self.readJSON(schedule), dtype: dtype)
+            return try ScheduleCodec.decode(scheduleOrOptimizer: try Self.readJSON(schedule), dtype: dtype)
         }
         let initial = try initialLearningRate.map { try KerasNumber(parsing: $0, field: "initial_learning_rate") }
         return try InverseTimeDecay(
@@ -56,7 +59,7 @@ struct ScheduleOptions: ParsableArguments {
     /// The JSON text of a `--schedule` value: itself, or the contents of `@FILE`.
     ///
     /// At most `maximumFileSize` bytes are read, so a device such as `/dev/zero` is
-    /// refused instead of read forever.
+    /// refused as too large; a pipe (`@/dev/stdin`, `@<(gen)`) is read like a file.
     static func readJSON(_ value: String) throws -> String {
         guard value.hasPrefix("@") else { return value }
         let path = String(value.dropFirst())
@@ -64,17 +67,20 @@ struct ScheduleOptions: ParsableArguments {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
             let handle = FileHandle(forReadingAtPath: path)
         else {
-            throw ValidationError("cannot read the schedule file '\(path)': no such file, or it is a directory")
+            throw ScheduleError(
+                .invalidValue, field: "schedule", "cannot read the schedule file '\(path)': no such file, or it is a directory")
         }
         defer { try? handle.close() }
         let data: Data
         do {
             data = try handle.read(upToCount: maximumFileSize + 1) ?? Data()
         } catch {
-            throw ValidationError("cannot read the schedule file '\(path)': \(error.localizedDescription)")
+            throw ScheduleError(
+                .invalidValue, field: "schedule", "cannot read the schedule file '\(path)': \(error.localizedDescription)")
         }
         guard data.count <= maximumFileSize else {
-            throw ValidationError(
+            throw ScheduleError(
+                .invalidValue, field: "schedule",
                 "the schedule file '\(path)' is larger than \(maximumFileSize / 1024) KiB; a Keras schedule config is a few hundred bytes"
             )
         }

@@ -15,12 +15,12 @@ public struct ConfigReader {
         ScheduleError(code, field: key, "invalid \(className) config: \(key) \(message)")
     }
 
-    private mutating func value(_ key: String) throws -> JSONValue? {
+    mutating func value(_ key: String) throws -> JSONValue? {
         used.insert(key)
         return config[key]
     }
 
-    private mutating func required(_ key: String) throws -> JSONValue {
+    mutating func required(_ key: String) throws -> JSONValue {
         guard let value = try value(key) else {
             throw ScheduleError(.missingKey, field: key, "invalid \(className) config: missing key \(key)")
         }

@@ -1,6 +1,7 @@
 /// Keras's `InverseTimeDecay`: a rate that falls as the inverse of time.
 ///
-/// Keras's code evaluates, one IEEE operation at a time in the schedule's dtype:
+/// Keras's code evaluates, one IEEE operation at a time in the schedule's dtype (with
+/// TensorFlow's flush of subnormal results to zero, see `TensorFlowScalar`):
 ///
 /// ```python
 /// p = step / decay_steps            # floor(p) when staircase
@@ -114,27 +115,29 @@ public struct InverseTimeDecay: LearningRateSchedule, Hashable {
     @inlinable
     public func rate(at step: Int64) -> Double {
         switch dtype {
-        case .float32: Double(Self.evaluate(Float(step), lr32, steps32, rate32, staircase))
-        case .float64: Self.evaluate(Double(step), lr64, steps64, rate64, staircase)
+        case .float32: Self.evaluate(TensorFlowScalar(step: step), lr32, steps32, rate32, staircase)
+        case .float64: Self.evaluate(TensorFlowScalar(step: step), lr64, steps64, rate64, staircase)
         }
     }
 
     @inlinable
     public func rate(atFractionalStep step: Double) -> Double {
-        let rounded = Float(step)
-        return switch dtype {
-        case .float32: Double(Self.evaluate(rounded, lr32, steps32, rate32, staircase))
-        case .float64: Self.evaluate(Double(rounded), lr64, steps64, rate64, staircase)
+        switch dtype {
+        case .float32: Self.evaluate(TensorFlowScalar(fractionalStep: step), lr32, steps32, rate32, staircase)
+        case .float64: Self.evaluate(TensorFlowScalar(fractionalStep: step), lr64, steps64, rate64, staircase)
         }
     }
 
-    /// Keras's operation order: `lr / (1 + rate * (step / steps))`, floor when staircase.
+    /// Keras's operation order: `lr / (1 + rate * (step / steps))`, floor when staircase,
+    /// each operation as TensorFlow's CPU kernels do it (see `TensorFlowScalar`).
     @inlinable
-    static func evaluate<F: BinaryFloatingPoint>(_ step: F, _ lr: F, _ steps: F, _ rate: F, _ staircase: Bool) -> F {
-        var p = step / steps
-        if staircase { p = p.rounded(.down) }
-        let denominator = 1 + rate * p
-        return lr / denominator
+    static func evaluate<F: KerasFloat>(
+        _ step: TensorFlowScalar<F>, _ lr: F, _ steps: F, _ rate: F, _ staircase: Bool
+    ) -> Double {
+        var p = step / TensorFlowScalar(steps)
+        if staircase { p = p.floor }
+        let denominator = TensorFlowScalar(literal: 1) + TensorFlowScalar(rate) * p
+        return (TensorFlowScalar(lr) / denominator).double
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool {

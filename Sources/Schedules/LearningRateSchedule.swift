@@ -30,6 +30,23 @@ public protocol LearningRateSchedule: Sendable {
     /// The rate for a fractional step. As Keras on TensorFlow does, the step is first
     /// rounded to float32 (also for float64 schedules).
     func rate(atFractionalStep step: Double) -> Double
+
+    /// Fills `rates` with the rates of consecutive integer steps: `rates[i]` is
+    /// `rate(at: start + i)`.
+    ///
+    /// One call per block keeps a schedule held as `any LearningRateSchedule` (as a
+    /// trainer holds the one it read from the ledger) as fast as the concrete type: the
+    /// default implementation is specialized for each schedule.
+    func rates(from start: Int64, into rates: inout [Double])
+}
+
+extension LearningRateSchedule {
+    @inlinable
+    public func rates(from start: Int64, into rates: inout [Double]) {
+        for index in rates.indices {
+            rates[index] = rate(at: start + Int64(index))
+        }
+    }
 }
 
 extension LearningRateSchedule {
@@ -61,10 +78,10 @@ extension LearningRateSchedule {
 }
 
 extension LearningRateSchedule {
-    /// The schedule as a call with its arguments and dtype, for people:
-    /// `InverseTimeDecay(initial_learning_rate=0.1, decay_steps=1.0, decay_rate=0.5, staircase=false) in float32`.
+    /// The schedule as a call with its arguments, for people (the dtype is said apart):
+    /// `InverseTimeDecay(initial_learning_rate=0.1, decay_steps=1.0, decay_rate=0.5, staircase=false)`.
     public var summary: String {
         let arguments = kerasConfig.entries.filter { $0.key != "name" }.map { "\($0.key)=\($0.value.compactText)" }
-        return "\(Self.className)(\(arguments.joined(separator: ", "))) in \(dtype)"
+        return "\(Self.className)(\(arguments.joined(separator: ", ")))"
     }
 }

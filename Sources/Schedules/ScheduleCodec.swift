@@ -6,7 +6,8 @@
 /// - the same without `module` and `registered_name`: `{"class_name": ..., "config": {...}}`.
 ///
 /// Unknown classes and unknown keys are refused (Keras would silently return a string
-/// for an unknown class).
+/// for an unknown class). `decode(scheduleOrOptimizer:dtype:)` also takes a whole
+/// optimizer config and reads the schedule under its `learning_rate`.
 ///
 /// ```swift
 /// let schedule = try ScheduleCodec.decode(#"{"class_name": "InverseTimeDecay", "config": {...}}"#)
@@ -18,7 +19,12 @@ public enum ScheduleCodec {
 
     /// Every schedule class this build knows, by Keras class name.
     public static let classes: [String: any LearningRateSchedule.Type] = [
-        InverseTimeDecay.className: InverseTimeDecay.self
+        InverseTimeDecay.className: InverseTimeDecay.self,
+        ExponentialDecay.className: ExponentialDecay.self,
+        PiecewiseConstantDecay.className: PiecewiseConstantDecay.self,
+        PolynomialDecay.className: PolynomialDecay.self,
+        CosineDecay.className: CosineDecay.self,
+        CosineDecayRestarts.className: CosineDecayRestarts.self,
     ]
 
     /// Decodes a schedule from JSON text.

@@ -227,6 +227,42 @@ struct AttachTests {
         try writer.close(reason: .finished)
     }
 
+    @Test("threads of one process racing to attach to the same run: exactly one wins and can commit")
+    func sameProcessRace() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path()
+        do { _ = try Ledger(path: path) }
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var writers: [RunWriter] = []
+            var refusals: [LedgerError.Code] = []
+        }
+        let results = Results()
+        DispatchQueue.concurrentPerform(iterations: 6) { _ in
+            do {
+                let ledger = try Ledger(path: path)
+                let writer = try ledger.attach(try request("demo"))
+                results.lock.lock()
+                results.writers.append(writer)
+                results.lock.unlock()
+            } catch let error as LedgerError {
+                results.lock.lock()
+                results.refusals.append(error.code)
+                results.lock.unlock()
+            } catch {
+                Issue.record("unexpected \(error)")
+            }
+        }
+        #expect(results.writers.count == 1)
+        #expect(results.refusals == Array(repeating: .runBusy, count: 5))
+        let winner = try #require(results.writers.first)
+        try logAndCommit(winner, 0..<10)
+        try winner.close(reason: .finished)
+        let segments = try Ledger.openReadOnly(path: path).run(named: "demo").segments
+        #expect(segments.count == 1)
+        #expect(segments.first?.endReason == .finished)
+    }
+
     @Test("a writer on another host is presumed alive until its heartbeat is older than the lease")
     func otherHostLease() throws {
         let directory = try TemporaryDirectory()

@@ -132,6 +132,10 @@ struct MigrationTests {
         try sqlite3(
             path, "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers VALUES (1, 'a');")
         try expectRefusedUnchanged(path, in: directory, code: .notALedger, mentioning: "customers")
+        // A database holding only a view is someone's too.
+        let viewOnly = directory.path("view.sqlite")
+        try sqlite3(viewOnly, "CREATE VIEW runs AS SELECT 1 AS name")
+        try expectRefusedUnchanged(viewOnly, in: directory, code: .notALedger, mentioning: "runs")
     }
 
     @Test("opening read-only a path that does not exist fails and creates nothing")

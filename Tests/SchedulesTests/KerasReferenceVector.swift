@@ -15,8 +15,13 @@ struct KerasReferenceVector {
 
     /// Every row of the fixture, in file order.
     static func all() throws -> [KerasReferenceVector] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/keras-reference/vectors.jsonl")
+        try all(
+            in: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("Fixtures/keras-reference/vectors.jsonl"))
+    }
+
+    /// Every row of a file in the same format.
+    static func all(in url: URL) throws -> [KerasReferenceVector] {
         let text = try String(contentsOf: url, encoding: .utf8)
         var rows: [KerasReferenceVector] = []
         for (index, line) in text.split(separator: "\n").enumerated() {

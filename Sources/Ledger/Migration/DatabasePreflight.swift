@@ -116,14 +116,16 @@ enum DatabasePreflight {
         }
         sqlite3_extended_result_codes(connection, 1)
         sqlite3_busy_timeout(connection, Int32(clamping: Int64(busyTimeout * 1000)))
+        // Any schema object (a view, a trigger) makes the file someone's database.
+        let objects = try column(connection, path: path, "SELECT name FROM sqlite_master")
+        if objects.isEmpty { return .empty }
         let tables = try column(connection, path: path, "SELECT name FROM sqlite_master WHERE type = 'table'")
-        if tables.isEmpty { return .empty }
         let tableSet = Set(tables)
         guard tableSet.contains("lrledger_migration"), tableSet.contains("grdb_migrations") else {
-            let names = tables.filter { !$0.hasPrefix("sqlite_") }.sorted().prefix(5).joined(separator: ", ")
+            let names = objects.filter { !$0.hasPrefix("sqlite_") }.sorted().prefix(5).joined(separator: ", ")
             throw LedgerError(
                 .notALedger,
-                "\(path) is an SQLite database but not an lrledger ledger (it has tables \(names) and no lrledger_migration table); lrledger left it unchanged: pass the path of a ledger, or a new file name"
+                "\(path) is an SQLite database but not an lrledger ledger (it has \(names) and no lrledger_migration table); lrledger left it unchanged: pass the path of a ledger, or a new file name"
             )
         }
         let applied = Set(try column(connection, path: path, "SELECT identifier FROM grdb_migrations"))

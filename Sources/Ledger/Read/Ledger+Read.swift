@@ -24,6 +24,29 @@ extension Ledger {
         }
     }
 
+    /// A run's summary and its stored settings, without counting its rows, so it costs
+    /// the same for a run of ten million steps as for one of ten: what a trainer reads
+    /// before it resumes.
+    ///
+    /// - parameter name: the run's name.
+    /// - throws: `LedgerError` `.runNotFound` naming the run, or an SQLite error code.
+    public func summaryAndSettings(ofRun name: String) throws -> (summary: RunSummary, settings: String) {
+        try LedgerError.translating(path: path, "read run \(name)") {
+            try pool.read { db in
+                guard
+                    let row = try Row.fetchOne(
+                        db,
+                        sql: """
+                            SELECT runs.name, runs.status, runs.step, runs.target_steps, runs.schedule, runs.dtype,
+                                runs.created_at, runs.updated_at, run.settings
+                            FROM runs JOIN run ON run.name = runs.name WHERE runs.name = ?
+                            """, arguments: [name])
+                else { throw runNotFound(name) }
+                return (try Self.summary(row), try row.value("settings"))
+            }
+        }
+    }
+
     /// Everything about one run: summary, settings, segments, schedule versions,
     /// latest checkpoint (with its state bytes), counts and events.
     ///

@@ -38,21 +38,35 @@ extension Ledger {
             throw LedgerError(
                 .invalidArgument, "targetSteps must be >= 0, got \(request.targetSteps) for run \(request.run)")
         }
-        let outcome = try LedgerError.translating(path: path, "attach to run \(request.run)") {
-            try pool.writeWithoutTransaction { db in
-                var outcome: AttachOutcome?
-                try db.inTransaction(.immediate) {
-                    outcome = try attachInTransaction(db, request)
-                    return .commit
+        // The segment is registered as live in this process before the transaction
+        // commits, so another thread's attach, which can only run after the commit,
+        // never takes it for a writer released without closing.
+        var liveKey: String?
+        let outcome: AttachOutcome
+        do {
+            outcome = try LedgerError.translating(path: path, "attach to run \(request.run)") {
+                try pool.writeWithoutTransaction { db in
+                    var outcome: AttachOutcome?
+                    try db.inTransaction(.immediate) {
+                        let decided = try attachInTransaction(db, request)
+                        if let fileIdentity {
+                            let key = LiveWriters.key(database: fileIdentity, segment: decided.segmentID)
+                            LiveWriters.shared.insert(key)
+                            liveKey = key
+                        }
+                        outcome = decided
+                        return .commit
+                    }
+                    guard let outcome else {
+                        throw LedgerError(.sqlite, "attach to run \(request.run) did not complete")
+                    }
+                    return outcome
                 }
-                guard let outcome else {
-                    throw LedgerError(.sqlite, "attach to run \(request.run) did not complete")
-                }
-                return outcome
             }
+        } catch {
+            if let liveKey { LiveWriters.shared.remove(liveKey) }
+            throw error
         }
-        let liveKey = fileIdentity.map { LiveWriters.key(database: $0, segment: outcome.segmentID) }
-        if let liveKey { LiveWriters.shared.insert(liveKey) }
         logger.info(
             "attached",
             metadata: [

@@ -1,4 +1,5 @@
 import Foundation
+import Schedules
 
 extension WorkloadSettings: Codable {
     enum CodingKeys: String, CodingKey {
@@ -46,22 +47,7 @@ extension WorkloadSettings: Codable {
     /// Foundation release and equal settings always give equal text.
     public func jsonText() -> String {
         func string(_ value: String?) -> String {
-            guard let value else { return "null" }
-            var text = "\""
-            for scalar in value.unicodeScalars {
-                switch scalar {
-                case "\"": text += "\\\""
-                case "\\": text += "\\\\"
-                case "\n": text += "\\n"
-                case "\r": text += "\\r"
-                case "\t": text += "\\t"
-                case _ where scalar.value < 0x20:
-                    let hex = String(scalar.value, radix: 16)
-                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: text.unicodeScalars.append(scalar)
-                }
-            }
-            return text + "\""
+            value.map { JSONValue.string($0).compactText } ?? "null"
         }
         return "{\"batch_size\":\(batchSize),\"data_fingerprint\":\(string(dataFingerprint)),"
             + "\"data_path\":\(string(dataPath)),\"model\":\(string(model.rawValue)),"

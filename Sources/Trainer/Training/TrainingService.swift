@@ -67,8 +67,12 @@ public final class TrainingService: Service, @unchecked Sendable {
         let storedSettings = try existing.map { try WorkloadSettings(jsonText: $0.settings) }
         let settings = try request.settings.resolve(against: storedSettings)
         var workload = try makeWorkload(settings: settings)
+        let requested = request.schedule
+        let sameSchedule = { (run: RunSummary) in
+            requested.map { $0.canonicalJSON == run.schedule && $0.dtype == run.dtype } ?? true
+        }
         if let existing, existing.summary.status == .finished, existing.summary.step >= request.targetSteps,
-            request.schedule == nil
+            sameSchedule(existing.summary)
         {
             logger.info("run already finished", metadata: ["step": "\(existing.summary.step)"])
             return TrainingOutcome(kind: .alreadyFinished, step: existing.summary.step, trainedSteps: 0)
@@ -110,7 +114,7 @@ public final class TrainingService: Service, @unchecked Sendable {
                 writer.resumeStep == 0 ? "training a new run" : "resuming",
                 metadata: [
                     "step": "\(writer.resumeStep)", "target": "\(request.targetSteps)",
-                    "schedule": "\(writer.schedule.summary)",
+                    "schedule": "\(writer.schedule.summary)", "dtype": "\(writer.schedule.dtype)",
                 ])
             let outcome = try await loop(writer: writer, workload: &workload, logger: logger)
             try writer.close(reason: outcome.kind == .finished ? .finished : .interrupted)
@@ -126,12 +130,14 @@ public final class TrainingService: Service, @unchecked Sendable {
     }
 
     /// The stored run, read without writing anything; nil when the file or the run does not exist.
-    private static func existingRun(named name: String, at path: String, busyTimeout: Double) throws -> RunDetail? {
+    private static func existingRun(named name: String, at path: String, busyTimeout: Double) throws
+        -> (summary: RunSummary, settings: String)?
+    {
         // No file, or an empty one (which SQLite treats as an empty database): a new ledger.
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         guard let size = attributes?[.size] as? Int, size > 0 else { return nil }
         do {
-            return try Ledger.openReadOnly(path: path, busyTimeout: busyTimeout).run(named: name)
+            return try Ledger.openReadOnly(path: path, busyTimeout: busyTimeout).summaryAndSettings(ofRun: name)
         } catch let error as LedgerError where error.code == .runNotFound || error.code == .olderSchema {
             // A run that does not exist yet, or a ledger this build will migrate when it opens it.
             return nil
@@ -149,11 +155,27 @@ public final class TrainingService: Service, @unchecked Sendable {
         var step = start
         var committed = start
         var lastLoss: Double?
+        // Rates come in blocks: one call through the existential per block, not per step.
+        var rates = [Double](repeating: 0, count: 1024)
+        var ratesStart = step
+        schedule.rates(from: ratesStart, into: &rates)
         progress.start(at: step)
         while step < target {
             if Task.isShuttingDownGracefully { break }
-            let rate = schedule.rate(at: step)
-            let loss = try workload.step(rate: rate)
+            if step - ratesStart >= Int64(rates.count) {
+                ratesStart = step
+                schedule.rates(from: ratesStart, into: &rates)
+            }
+            let rate = rates[Int(step - ratesStart)]
+            let loss: Double?
+            do {
+                loss = try workload.step(rate: rate)
+            } catch {
+                // The workload is unchanged when a step fails: keep the steps before it.
+                progress.finish()
+                if committed != step { try? writer.commit(step: step, state: workload.encodeState()) }
+                throw error
+            }
             if step % logEvery == 0 {
                 writer.log(step: step, rate: rate, loss: loss)
             }
