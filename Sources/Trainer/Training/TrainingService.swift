@@ -138,8 +138,13 @@ public final class TrainingService: Service, @unchecked Sendable {
         guard let size = attributes?[.size] as? Int, size > 0 else { return nil }
         do {
             return try Ledger.openReadOnly(path: path, busyTimeout: busyTimeout).summaryAndSettings(ofRun: name)
-        } catch let error as LedgerError where error.code == .runNotFound || error.code == .olderSchema {
-            // A run that does not exist yet, or a ledger this build will migrate when it opens it.
+        } catch let error as LedgerError
+            where error.code == .runNotFound || error.code == .olderSchema || error.code == .notALedger
+        {
+            // A run that does not exist yet, a ledger this build will migrate when it opens
+            // it, or an SQLite database without tables (left by a creation that ran out of
+            // disk space) that it will make a ledger. The read-write open refuses, writing
+            // nothing, another program's database.
             return nil
         }
     }
