@@ -116,6 +116,38 @@ struct FaultTests {
         try Self.expectIdentical("fault", db: db, twin: twin)
     }
 
+    @Test("a ledger whose creation ran out of disk space is created by the same command once room is made")
+    func diskFullWhileCreating() throws {
+        let folder = try TemporaryDirectory()
+        let small = folder.path("small")
+        try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
+        // 40 KiB hold the database's first page, not its write-ahead log.
+        let mounted = Mount.tmpfs(at: small, kibibytes: 40)
+        defer {
+            if mounted { Mount.unmount(small) }
+            withExtendedLifetime(folder) {}
+        }
+        let db = small + "/ledger.sqlite"
+        let command = LedgerFiles.train("fault", db: db, steps: 100)
+        if mounted {
+            Self.expectRefusal(try BoundedProcess.lrledger(command), command, mentioning: [db, "is full"])
+        } else {
+            print("FaultTests: mounting a tmpfs is refused here; the full disk is simulated with an 8 KiB file-size limit")
+            let limited = try BoundedProcess.run(
+                URL(fileURLWithPath: "/bin/sh"),
+                ["-c", "trap '' XFSZ; ulimit -f 16; exec \"$0\" \"$@\"", LRLedgerProcess.binary.path] + command,
+                timeout: 60)
+            Self.expectRefusal(limited, command, mentioning: [db])
+        }
+        #expect(FileManager.default.fileExists(atPath: db), "the failed creation left a database without tables")
+
+        if mounted { try Mount.resize(small, kibibytes: 4_096) }
+        let created = try BoundedProcess.lrledger(command)
+        #expect(created.status == 0, "\(created.stderr)")
+        let audit = try BoundedProcess.lrledger(["audit", "fault", "--db", db])
+        #expect(audit.status == 0 && audit.stdout.contains("clean (100 rates match"), "\(audit.stdout)\(audit.stderr)")
+    }
+
     // MARK: - Read-only
 
     @Test("a read-only database file refuses train with one line and unchanged bytes; readers still work")
