@@ -26,21 +26,32 @@ struct ProcessIdentity: Sendable, Equatable {
     /// The start time of process `pid` (field 22 of `/proc/<pid>/stat`), or nil when
     /// the process does not exist or `/proc` is not available.
     static func startTicks(of pid: Int32) -> Int64? {
+        // fields[0] is field 3 (state), so field 22 is fields[19].
+        guard let fields = statFields(of: pid), fields.count > 19 else { return nil }
+        return Int64(fields[19])
+    }
+
+    /// The fields of `/proc/<pid>/stat` from field 3 (the state) on, or nil.
+    private static func statFields(of pid: Int32) -> [String]? {
         guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/stat") else { return nil }
         // The command name (field 2) is in parentheses and may hold spaces or
         // parentheses: the fields that follow start after the last ')'.
         guard let close = data.lastIndex(of: UInt8(ascii: ")")) else { return nil }
         let rest = data[data.index(after: close)...]
-        let fields = rest.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true)
-        // fields[0] is field 3 (state), so field 22 is fields[19].
-        guard fields.count > 19 else { return nil }
-        return Int64(String(decoding: fields[19], as: UTF8.self))
+        return rest.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true).map {
+            String(decoding: $0, as: UTF8.self)
+        }
     }
 
-    /// Whether a process with this pid exists (it may belong to another user).
+    /// Whether a process with this pid is running (it may belong to another user).
+    ///
+    /// A zombie (killed, not yet reaped by its parent) is not: it holds no file and
+    /// writes nothing more, and a harness that kills a trainer and starts the next one
+    /// before reaping the first must not be told the run is busy.
     static func exists(pid: Int32) -> Bool {
         guard pid > 0 else { return false }
-        if kill(pid, 0) == 0 { return true }
-        return errno == EPERM
+        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+        let state = statFields(of: pid)?.first
+        return state != "Z" && state != "X"
     }
 }
