@@ -351,6 +351,46 @@ struct FaultTests {
         #expect(reasons == "crashed,finished")
     }
 
+    @Test("a SIGKILLed trainer its parent has not reaped yet (a zombie) does not hold the run")
+    func unreapedTrainerDoesNotHoldTheRun() throws {
+        let folder = try TemporaryDirectory()
+        let db = folder.path("ledger.sqlite")
+        // posix_spawn, not Process: Foundation reaps the children it starts at once.
+        let arguments = [LRLedgerProcess.binary.path] + LedgerFiles.train("fault", db: db, steps: 10_000_000)
+        var argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor: Int32 in [0, 1, 2] {
+            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+        }
+        var pid: pid_t = 0
+        #expect(posix_spawn(&pid, arguments[0], &actions, nil, &argv, environ) == 0)
+        defer {
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+        var waited = 0
+        while (LedgerFiles.committedStep("fault", db: db) ?? 0) < 100, waited < 2_000 {
+            usleep(5_000)
+            waited += 1
+        }
+        kill(pid, SIGKILL)
+        waited = 0
+        while (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.contains(") Z ") != true, waited < 400 {
+            usleep(5_000)
+            waited += 1
+        }
+        #expect(try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8).contains(") Z "), "a zombie")
+
+        let resumed = try BoundedProcess.lrledger(LedgerFiles.train("fault", db: db, steps: 2_000))
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(LedgerFiles.committedStep("fault", db: db) == 2_000)
+        let reasons = try SQLiteShell.query(db, "SELECT group_concat(end_reason) FROM segments WHERE run = 'fault'")
+        #expect(reasons == "crashed,finished")
+    }
+
     // MARK: - Tampering
 
     @Test("a schedule config edited with SQL fails audit naming it, and train refuses to resume with one line and the file unchanged")
