@@ -13,7 +13,8 @@ enum DatabasePreflight {
     enum Inspection: Equatable {
         /// No file at the path.
         case missing
-        /// A zero-length file, or an SQLite database without any table: a new ledger.
+        /// A zero-length file, an SQLite database without any table, or one with only the
+        /// migration bookkeeping and no migration applied: a new ledger.
         case empty
         /// A ledger; `pending` lists the known migrations it still lacks.
         case ledger(pending: [String])
@@ -121,6 +122,15 @@ enum DatabasePreflight {
         if objects.isEmpty { return .empty }
         let tables = try column(connection, path: path, "SELECT name FROM sqlite_master WHERE type = 'table'")
         let tableSet = Set(tables)
+        // GRDB creates grdb_migrations before the first migration's transaction: a
+        // creation killed or out of space in between leaves it alone, and empty.
+        let bookkeeping: Set = ["grdb_migrations", "lrledger_migration"]
+        if objects.filter({ !$0.hasPrefix("sqlite_") }).allSatisfy(bookkeeping.contains),
+            try !tableSet.contains("grdb_migrations")
+                || column(connection, path: path, "SELECT identifier FROM grdb_migrations").isEmpty
+        {
+            return .empty
+        }
         guard tableSet.contains("lrledger_migration"), tableSet.contains("grdb_migrations") else {
             let names = objects.filter { !$0.hasPrefix("sqlite_") }.sorted().prefix(5).joined(separator: ", ")
             throw LedgerError(
