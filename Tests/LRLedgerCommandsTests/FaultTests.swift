@@ -148,6 +148,33 @@ struct FaultTests {
         #expect(audit.status == 0 && audit.stdout.contains("clean (100 rates match"), "\(audit.stdout)\(audit.stderr)")
     }
 
+    @Test("a trainer killed at any instant while creating its ledger leaves a file the same command makes a ledger of")
+    func killedWhileCreating() throws {
+        let folder = try TemporaryDirectory()
+        // The state between GRDB's bookkeeping table and the first migration, made by hand.
+        let crafted = folder.path("crafted.sqlite")
+        _ = try SQLiteShell.modify(
+            crafted, "PRAGMA journal_mode = WAL; CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+        var cases = [crafted]
+        // And real kills at random instants of the creation.
+        var generator = SplitMix(seed: 9)
+        for attempt in 0..<12 {
+            let db = folder.path("killed-\(attempt).sqlite")
+            let trainer = try LRLedgerProcess.start(LedgerFiles.train("fault", db: db, steps: 100))
+            usleep(UInt32.random(in: 0...60_000, using: &generator))
+            kill(trainer.processIdentifier, SIGKILL)
+            trainer.waitUntilExit()
+            if FileManager.default.fileExists(atPath: db) { cases.append(db) }
+        }
+        for db in cases {
+            let command = LedgerFiles.train("fault", db: db, steps: 100)
+            let result = try BoundedProcess.lrledger(command)
+            #expect(result.status == 0, "\(db): \(result.stderr)")
+            let audit = try BoundedProcess.lrledger(["audit", "fault", "--db", db])
+            #expect(audit.status == 0, "\(db): \(audit.stdout)\(audit.stderr)")
+        }
+    }
+
     // MARK: - Read-only
 
     @Test("a read-only database file refuses train with one line and unchanged bytes; readers still work")
