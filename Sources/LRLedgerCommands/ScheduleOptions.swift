@@ -68,7 +68,8 @@ struct ScheduleOptions: ParsableArguments {
             let handle = FileHandle(forReadingAtPath: path)
         else {
             throw ScheduleError(
-                .invalidValue, field: "schedule", "cannot read the schedule file '\(path)': no such file, or it is a directory")
+                .invalidValue, field: "schedule",
+                "cannot read the schedule file '\(path)': no such file, or it is a directory")
         }
         defer { try? handle.close() }
         let data: Data
@@ -76,7 +77,8 @@ struct ScheduleOptions: ParsableArguments {
             data = try handle.read(upToCount: maximumFileSize + 1) ?? Data()
         } catch {
             throw ScheduleError(
-                .invalidValue, field: "schedule", "cannot read the schedule file '\(path)': \(error.localizedDescription)")
+                .invalidValue, field: "schedule",
+                "cannot read the schedule file '\(path)': \(error.localizedDescription)")
         }
         guard data.count <= maximumFileSize else {
             throw ScheduleError(

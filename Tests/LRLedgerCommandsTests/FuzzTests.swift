@@ -14,7 +14,9 @@ struct FuzzTests {
     /// Checks that a refusal is one non-empty line.
     static func expectOneLine(_ message: String, input: String, sourceLocation: SourceLocation = #_sourceLocation) {
         let shown = String(input.debugDescription.prefix(300))
-        #expect(!message.trimmingCharacters(in: .whitespaces).isEmpty, "empty message for \(shown)", sourceLocation: sourceLocation)
+        #expect(
+            !message.trimmingCharacters(in: .whitespaces).isEmpty, "empty message for \(shown)",
+            sourceLocation: sourceLocation)
         #expect(
             !message.contains(where: { $0.isNewline }), "multi-line message \(message.debugDescription) for \(shown)",
             sourceLocation: sourceLocation)
@@ -45,16 +47,22 @@ struct FuzzTests {
         case 1 where !entries.isEmpty:
             entries.remove(at: mutator.int(0..<entries.count))
         case 2:
-            entries.append((mutator.pick(Mutator.strings + ["decay_steps", "staircase", "cycle"]), randomValue(&mutator)))
+            entries.append(
+                (mutator.pick(Mutator.strings + ["decay_steps", "staircase", "cycle"]), randomValue(&mutator)))
         default:
-            let classes = ScheduleCodec.classes.keys.sorted() + ["ExponentialDecay", "inverseTimeDecay", "", "LearningRateSchedule"]
+            let classes =
+                ScheduleCodec.classes.keys.sorted() + [
+                    "ExponentialDecay", "inverseTimeDecay", "", "LearningRateSchedule",
+                ]
             root.set("class_name", mutator.chance(0.8) ? .string(mutator.pick(classes)) : randomValue(&mutator))
         }
         root.set("config", .object(JSONObject(entries)))
         return JSONValue.object(root).compactText
     }
 
-    @Test("mutated Keras schedule configs decode, or are refused with one line; what decodes evaluates and reads back the same")
+    @Test(
+        "mutated Keras schedule configs decode, or are refused with one line; what decodes evaluates and reads back the same"
+    )
     func scheduleConfigs() throws {
         let seeds = try FuzzCorpus.schedules
         var mutator = Mutator(seed: FuzzCorpus.seed)
@@ -63,7 +71,9 @@ struct FuzzTests {
         for iteration in 0..<FuzzCorpus.iterations(4_000) {
             let seed = seeds[iteration % seeds.count]
             let text: String =
-                if iteration < seeds.count { seed } else if mutator.chance(0.5), let reshaped = Self.reshape(seed, &mutator) {
+                if iteration < seeds.count {
+                    seed
+                } else if mutator.chance(0.5), let reshaped = Self.reshape(seed, &mutator) {
                     reshaped
                 } else { mutator.mutate(seed, others: seeds) }
             let dtype: DType = mutator.chance(0.5) ? .float32 : .float64
@@ -115,7 +125,8 @@ struct FuzzTests {
                 Self.expectOneLine(error.description, input: token)
                 #expect(error.code == .invalidStep)
             } catch {
-                Issue.record("parsing threw \(type(of: error)), not a ScheduleError: \(error) for \(token.debugDescription)")
+                Issue.record(
+                    "parsing threw \(type(of: error)), not a ScheduleError: \(error) for \(token.debugDescription)")
             }
         }
         print("fuzz: \(parsed) step tokens parsed")
@@ -204,12 +215,17 @@ struct FuzzTests {
     func binaryInvocations() throws {
         let folder = try TemporaryDirectory()
         let db = folder.path("fuzz.sqlite")
-        let seeded = try BoundedProcess.lrledger(["train", "--db", db, "--run", "fuzz", "--steps", "300", "--checkpoint-every", "50"])
+        let seeded = try BoundedProcess.lrledger([
+            "train", "--db", db, "--run", "fuzz", "--steps", "300", "--checkpoint-every", "50",
+        ])
         #expect(seeded.status == 0, "\(seeded.stderr)")
         // A second run with an altered rate, so audit has findings to report.
-        #expect(try BoundedProcess.lrledger(["train", "--db", db, "--run", "altered", "--steps", "20", "--model", "none"]).status == 0)
+        #expect(
+            try BoundedProcess.lrledger(["train", "--db", db, "--run", "altered", "--steps", "20", "--model", "none"])
+                .status == 0)
         _ = try SQLiteShell.modify(
-            db, "UPDATE rate_log SET rate = 0.5 WHERE step = 3 AND run_id = (SELECT id FROM run WHERE name = 'altered')")
+            db, "UPDATE rate_log SET rate = 0.5 WHERE step = 3 AND run_id = (SELECT id FROM run WHERE name = 'altered')"
+        )
         let schedules = try FuzzCorpus.schedules
         let csvFiles = try FuzzCorpus.csvFiles
         let steps = try FuzzCorpus.steps
@@ -229,7 +245,8 @@ struct FuzzTests {
                 let option: [String] =
                     switch mutator.int(0..<12) {
                     case 0: ["--log-every", some(["1", "7", "0", "-1", "x", "9223372036854775807"], &mutator)]
-                    case 1: ["--checkpoint-every", some(["1", "7", "0", "-1", "1e3", "9223372036854775807"], &mutator)]
+                    case 1:
+                        ["--checkpoint-every", some(["1", "7", "0", "-1", "1e3", "9223372036854775807"], &mutator)]
                     case 2: ["--seed", some(["0", "1", "18446744073709551615", "-1", "x"], &mutator)]
                     case 3: ["--batch-size", small(["0", "1", "16", "-1", "1048577", "x"], &mutator)]
                     case 4: ["--momentum", some(["0", "0.5", "0.99", "1", "-0.1", "nan", "inf", "x"], &mutator)]
@@ -237,13 +254,28 @@ struct FuzzTests {
                     case 6: ["--busy-timeout", some(["0", "0.5", "-1", "nan", "inf", "86401", "x"], &mutator)]
                     case 7: ["--model", some(["softmax", "none", "linear", ""], &mutator)]
                     case 8: ["--dtype", some(["float32", "float64", "float16", ""], &mutator)]
-                    case 9: [mutator.pick(["--initial-learning-rate", "--decay-steps", "--decay-rate"]), mutator.pick(Mutator.numbers)]
-                    case 10: [mutator.pick(["--staircase", "--no-staircase", "--change-schedule", "--full-sync", "--bogus"])]
+                    case 9:
+                        [
+                            mutator.pick(["--initial-learning-rate", "--decay-steps", "--decay-rate"]),
+                            mutator.pick(Mutator.numbers),
+                        ]
+                    case 10:
+                        [
+                            mutator.pick([
+                                "--staircase", "--no-staircase", "--change-schedule", "--full-sync", "--bogus",
+                            ])
+                        ]
                     default:
                         // Mostly pasted JSON; sometimes a file, including ones that never end.
-                        ["--schedule", mutator.chance(0.8)
-                            ? mutator.mutate(mutator.pick(schedules), others: schedules)
-                            : "@" + mutator.pick(["/dev/zero", "/dev/null", folder.path(""), folder.path("missing.json")])]
+                        [
+                            "--schedule",
+                            mutator.chance(0.8)
+                                ? mutator.mutate(mutator.pick(schedules), others: schedules)
+                                : "@"
+                                    + mutator.pick([
+                                        "/dev/zero", "/dev/null", folder.path(""), folder.path("missing.json"),
+                                    ]),
+                        ]
                     }
                 options += option
             }
@@ -262,20 +294,27 @@ struct FuzzTests {
             case 1:
                 var data = folder.path("data-\(iteration).csv")
                 if mutator.chance(0.85) {
-                    try Data(mutator.mutate(mutator.pick(csvFiles), others: csvFiles)).write(to: URL(fileURLWithPath: data))
+                    try Data(mutator.mutate(mutator.pick(csvFiles), others: csvFiles)).write(
+                        to: URL(fileURLWithPath: data))
                 } else {
                     data = mutator.pick(["/dev/zero", "/dev/null", folder.path(""), folder.path("missing.csv"), ""])
                 }
-                arguments = ["train", "--db", folder.path("train-\(iteration).sqlite"), "--run", "r", "--data", data,
-                    "--steps", small(["0", "1", "20", "-5", "abc", "1e2", "99999999999999999999"], &mutator)]
+                arguments = [
+                    "train", "--db", folder.path("train-\(iteration).sqlite"), "--run", "r", "--data", data,
+                    "--steps", small(["0", "1", "20", "-5", "abc", "1e2", "99999999999999999999"], &mutator),
+                ]
                 arguments += trainOptions(&mutator)
             case 2:
-                let run = mutator.chance(0.5) ? "fuzz" : some(["r", "été", "a b", "a\nb", "", "'; DROP TABLE run; --"], &mutator)
+                let run =
+                    mutator.chance(0.5)
+                    ? "fuzz" : some(["r", "été", "a b", "a\nb", "", "'; DROP TABLE run; --"], &mutator)
                 let ledger =
                     mutator.chance(0.9)
                     ? mutator.pick([db, folder.path("new-\(iteration).sqlite")])
                     : mutator.pick(["", folder.path(""), "/dev/null", folder.path("no/such/folder/x.sqlite")])
-                arguments = ["train", "--db", ledger, "--run", run, "--steps", small(["0", "300", "320", "-1", "x"], &mutator)]
+                arguments = [
+                    "train", "--db", ledger, "--run", run, "--steps", small(["0", "300", "320", "-1", "x"], &mutator),
+                ]
                 arguments += trainOptions(&mutator)
             default:
                 let run = mutator.chance(0.6) ? mutator.pick(["fuzz", "altered"]) : mutator.mutate("fuzz")
@@ -285,8 +324,15 @@ struct FuzzTests {
                     case 1: ["show", run]
                     case 2: ["audit", run]
                     case 3:
-                        ["sql", some(["SELECT step, rate FROM rate_history WHERE step < 5", "SELECT * FROM runs", "DELETE FROM run",
-                            "SELECT 1/0", "PRAGMA user_version = 3", "ATTACH 'x.db' AS x"], &mutator)]
+                        [
+                            "sql",
+                            some(
+                                [
+                                    "SELECT step, rate FROM rate_history WHERE step < 5", "SELECT * FROM runs",
+                                    "DELETE FROM run",
+                                    "SELECT 1/0", "PRAGMA user_version = 3", "ATTACH 'x.db' AS x",
+                                ], &mutator),
+                        ]
                     case 4: ["plot", run, "--output", folder.path("plot-\(iteration).svg")]
                     default: ["runs"]
                     }
@@ -333,10 +379,13 @@ struct FuzzTests {
     func formerFindings() throws {
         let folder = try TemporaryDirectory()
         let db = folder.path("fuzz.sqlite")
-        #expect(try BoundedProcess.lrledger(["train", "--db", db, "--run", "altered", "--steps", "20", "--model", "none"]).status == 0)
+        #expect(
+            try BoundedProcess.lrledger(["train", "--db", db, "--run", "altered", "--steps", "20", "--model", "none"])
+                .status == 0)
         _ = try SQLiteShell.modify(db, "UPDATE rate_log SET rate = 0.5 WHERE step = 3")
         let train = ["train", "--db", folder.path("new.sqlite"), "--run", "r", "--steps", "5"]
-        let config = #"{"class_name": "InverseTimeDecay", "config": {"initial_learning_rate": 0.1, "decay_steps": 1, "decay_rate": 0.5"#
+        let config =
+            #"{"class_name": "InverseTimeDecay", "config": {"initial_learning_rate": 0.1, "decay_steps": 1, "decay_rate": 0.5"#
         let cases: [(arguments: [String], line: String)] = [
             // Foundation's "You don't have permission" (it reads regular files only).
             (train + ["--data", "/dev/zero"], "/dev/zero: is a device or socket, expected a CSV file"),
@@ -352,7 +401,9 @@ struct FuzzTests {
             let result = try BoundedProcess.lrledger(arguments, timeout: 30, in: folder.url)
             #expect(!result.timedOut, "hung: \(arguments)")
             #expect(result.status != 0)
-            #expect(result.errorLines.count == 1 && result.errorLines.first?.contains(line) == true, "\(arguments): \(result.stderr)")
+            #expect(
+                result.errorLines.count == 1 && result.errorLines.first?.contains(line) == true,
+                "\(arguments): \(result.stderr)")
         }
         // Findings are not an error: audit printed "Error: ExitCode(rawValue: 1)" below them.
         let audit = try BoundedProcess.lrledger(["audit", "altered", "--db", db])

@@ -77,7 +77,8 @@ final class ReadOnlyGuard {
             let result = Mount.command("chattr", ["+i", path])
             guard result.status == 0 else {
                 throw FixtureError(
-                    "cannot make \(path) read-only as root: mounting is refused and chattr +i failed (\(result.output))")
+                    "cannot make \(path) read-only as root: mounting is refused and chattr +i failed (\(result.output))"
+                )
             }
             method = .immutable
         } else {
@@ -154,8 +155,10 @@ struct FixtureError: Error, CustomStringConvertible {
 enum LedgerFiles {
     /// The training command the fault tests use: a commit every 10 steps.
     static func train(_ run: String, db: String, steps: Int64 = 20_000, extra: [String] = []) -> [String] {
-        ["train", "--db", db, "--run", run, "--steps", "\(steps)", "--checkpoint-every", "10", "--seed", "7",
-         "--momentum", "0.5"] + extra
+        [
+            "train", "--db", db, "--run", run, "--steps", "\(steps)", "--checkpoint-every", "10", "--seed", "7",
+            "--momentum", "0.5",
+        ] + extra
     }
 
     /// The file's bytes, or nil when it does not exist.

@@ -67,7 +67,8 @@ struct Mutator {
             bytes.removeSubrange(start..<min(count, start + int(1..<16)))
         case 3:  // insert random bytes
             let position = int(0..<(count + 1))
-            bytes.insert(contentsOf: (0..<int(1..<8)).map { _ in UInt8.random(in: 0...255, using: &generator) }, at: position)
+            bytes.insert(
+                contentsOf: (0..<int(1..<8)).map { _ in UInt8.random(in: 0...255, using: &generator) }, at: position)
         case 4 where count > 0:  // duplicate a range
             let start = int(0..<count)
             let chunk = bytes[start..<min(count, start + int(1..<32))]
@@ -106,7 +107,8 @@ struct Mutator {
         var index = 0
         func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
         while index < bytes.count {
-            guard isDigit(bytes[index]) || (bytes[index] == 0x2D && index + 1 < bytes.count && isDigit(bytes[index + 1]))
+            guard
+                isDigit(bytes[index]) || (bytes[index] == 0x2D && index + 1 < bytes.count && isDigit(bytes[index + 1]))
             else {
                 index += 1
                 continue
