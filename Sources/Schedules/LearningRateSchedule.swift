@@ -24,6 +24,10 @@ public protocol LearningRateSchedule: Sendable {
     /// Keras's `get_config()`: exactly the constructor arguments, with Keras's keys.
     var kerasConfig: JSONObject { get }
 
+    /// The schedule as Keras serializes it; see the default below. A constant rate is
+    /// the plain number, as in an optimizer's config.
+    var serialized: JSONValue { get }
+
     /// The rate for an integer step. The step converts to the dtype with one rounding.
     func rate(at step: Int64) -> Double
 

@@ -18,8 +18,8 @@ extension ScheduleCodec {
     ///
     /// - parameter json: a schedule's JSON or an optimizer's.
     /// - parameter dtype: the dtype to compute in; float32 unless the user asked otherwise.
-    /// - throws: `ScheduleError` naming what is wrong; an optimizer whose `learning_rate` is
-    ///   a plain number is refused with a message saying a schedule is needed.
+    /// - throws: `ScheduleError` naming what is wrong. An optimizer whose `learning_rate`
+    ///   is a plain number gives a `ConstantLearningRate`.
     public static func decode(scheduleOrOptimizer json: String, dtype: DType = .float32) throws
         -> any LearningRateSchedule
     {
@@ -50,17 +50,12 @@ extension ScheduleCodec {
         }
         guard let learningRate = optimizer["learning_rate"] else { return nil }
         switch learningRate {
-        case .object:
+        case .object, .number:
             return learningRate
-        case .number(let number):
-            throw ScheduleError(
-                .wrongType, field: "learning_rate",
-                "\(optimizerName)'s learning_rate is the constant \(number.literal): lrledger needs a schedule there, such as {\"class_name\": \"ExponentialDecay\", \"config\": {...}}"
-            )
         default:
             throw ScheduleError(
                 .wrongType, field: "learning_rate",
-                "\(optimizerName)'s learning_rate must be a schedule object with class_name and config, got \(learningRate.typeName) \(learningRate.compactText)"
+                "\(optimizerName)'s learning_rate must be a schedule object with class_name and config, or a number, got \(learningRate.typeName) \(learningRate.compactText)"
             )
         }
     }

@@ -4,6 +4,7 @@
 /// - `keras.optimizers.schedules.serialize(schedule)`:
 ///   `{"module": "keras.optimizers.schedules", "class_name": "InverseTimeDecay", "config": {...}, "registered_name": null}`
 /// - the same without `module` and `registered_name`: `{"class_name": ..., "config": {...}}`.
+/// - a plain number, an optimizer's constant `learning_rate`: a `ConstantLearningRate`.
 ///
 /// Unknown classes and unknown keys are refused (Keras would silently return a string
 /// for an unknown class). `decode(scheduleOrOptimizer:dtype:)` also takes a whole
@@ -38,10 +39,13 @@ public enum ScheduleCodec {
 
     /// Decodes a schedule from a parsed JSON value. See `decode(_:dtype:)`.
     public static func decode(_ value: JSONValue, dtype: DType = .float32) throws -> any LearningRateSchedule {
+        if case .number(let number) = value {
+            return try ConstantLearningRate(learningRate: number.doubleValue, dtype: dtype)
+        }
         guard case .object(let object) = value else {
             throw ScheduleError(
                 .wrongType,
-                "a schedule must be a JSON object with class_name and config, got \(value.typeName)")
+                "a schedule must be a JSON object with class_name and config, or a constant rate, got \(value.typeName)")
         }
         let allowed: Set<String> = ["module", "class_name", "config", "registered_name"]
         if let unknown = object.keys.first(where: { !allowed.contains($0) }) {
