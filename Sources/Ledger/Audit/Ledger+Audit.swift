@@ -78,18 +78,16 @@ extension Ledger {
         checkSegments(segments, committed: committed, into: &findings)
 
         // Checkpoints: checksums, counter.
-        let checkpoints = try Row.fetchAll(
-            db, sql: "SELECT step, state, sha256 FROM checkpoint WHERE run_id = ? ORDER BY step", arguments: [runID])
-        for row in checkpoints {
-            let step: Int64 = try row.value("step")
-            let state = (try row.value("state", as: Data?.self)) ?? Data()
-            if SHA256Hex.digest(state) != (try row.value("sha256", as: String.self)) {
+        // A file checkpoint's bytes are in the trainer's folder: a resume checks them there.
+        let checkpoints = try Checkpoint.fetchAll(db, runID: runID).reversed()
+        for checkpoint in checkpoints where checkpoint.file == nil {
+            if SHA256Hex.digest(checkpoint.state) != checkpoint.sha256 {
                 findings.add(
-                    .checkpointChecksumMismatch, step: step,
-                    "the checkpoint at step \(step) no longer matches its SHA-256")
+                    .checkpointChecksumMismatch, step: checkpoint.step,
+                    "the checkpoint at step \(checkpoint.step) no longer matches its SHA-256")
             }
         }
-        if let latest = try checkpoints.last.map({ try $0.value("step", as: Int64.self) }), latest != committed {
+        if let latest = checkpoints.last?.step, latest != committed {
             findings.add(
                 .counterCheckpointMismatch, step: committed,
                 "the committed step is \(committed) but the latest checkpoint is at step \(latest); a resume rewinds to \(latest)"

@@ -82,17 +82,7 @@ extension Ledger {
                         createdAt: try row.value("created_at"),
                         checksumMatches: SHA256Hex.digest(config) == sha256)
                 }
-                let checkpoint = try Row.fetchOne(
-                    db,
-                    sql:
-                        "SELECT step, state, sha256, created_at FROM checkpoint WHERE run_id = ? ORDER BY step DESC LIMIT 1",
-                    arguments: [runID]
-                ).map { row in
-                    Checkpoint(
-                        step: try row.value("step"), state: [UInt8]((try row.value("state", as: Data?.self)) ?? Data()),
-                        sha256: try row.value("sha256"),
-                        createdAt: try row.value("created_at"))
-                }
+                let checkpoint = try Checkpoint.fetchLatest(db, runID: runID)
                 let checkpointCount =
                     try Int.fetchOne(db, sql: "SELECT count(*) FROM checkpoint WHERE run_id = ?", arguments: [runID])
                     ?? 0

@@ -14,4 +14,5 @@ struct AttachOutcome {
     var rewoundFrom: Int64?
     var supersededRows: Int
     var recoveredSegments: [Int64]
+    var discardedCheckpoints: [DiscardedCheckpoint]
 }

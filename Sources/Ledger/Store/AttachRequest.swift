@@ -28,6 +28,11 @@ public struct AttachRequest: Sendable {
     /// batch size, ...). Ignored when the run exists: `RunWriter.settings` then
     /// returns the stored text, for the trainer to compare.
     public var settings: String
+    /// Where the run's file checkpoints live. When given, the attach checks each file
+    /// checkpoint's size and SHA-256 before resuming from it, and falls back past any
+    /// that is missing or damaged (a recorded rewind). When nil, file references are
+    /// trusted as committed.
+    public var checkpointFolder: CheckpointFolder?
 
     /// Creates a request.
     ///
@@ -37,11 +42,13 @@ public struct AttachRequest: Sendable {
     /// - parameter allowScheduleChange: record a differing `schedule` instead of refusing it.
     /// - parameter targetSteps: the run's target step count.
     /// - parameter settings: the trainer's settings, stored when the run is created.
+    /// - parameter checkpointFolder: the folder of the run's file checkpoints, to verify them.
     public init(
         run: String, schedule: (any LearningRateSchedule)? = nil,
         defaultSchedule: (any LearningRateSchedule)? = nil, allowScheduleChange: Bool = false,
-        targetSteps: Int64, settings: String = "{}"
+        targetSteps: Int64, settings: String = "{}", checkpointFolder: CheckpointFolder? = nil
     ) {
+        self.checkpointFolder = checkpointFolder
         self.run = run
         self.schedule = schedule
         self.defaultSchedule = defaultSchedule

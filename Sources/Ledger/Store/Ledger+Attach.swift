@@ -101,6 +101,7 @@ extension Ledger {
         var settings: String
         var deadHolders: [SegmentHolder]
         var checkpoint: Checkpoint?
+        var discarded: [DiscardedCheckpoint]
         var resume: Int64
         var stored: any LearningRateSchedule
         var schedule: any LearningRateSchedule
@@ -125,8 +126,10 @@ extension Ledger {
         let settings: String = try run.value("settings")
         let deadHolders = try deadSegmentHolders(db, request: request, runID: runID)
         try checkScheduleChecksums(db, runName: request.run, runID: runID)
-        let checkpoint = try latestCheckpoint(db, runName: request.run, runID: runID)
-        let resume = checkpoint?.step ?? committed
+        let (checkpoint, discarded) = try usableCheckpoint(
+            db, runName: request.run, runID: runID, folder: request.checkpointFolder)
+        // With every kept checkpoint discarded, the run starts again from its beginning.
+        let resume = checkpoint?.step ?? (discarded.isEmpty ? committed : 0)
         if resume > committed {
             throw LedgerError(
                 .checkpointCorrupt,
@@ -152,7 +155,7 @@ extension Ledger {
         }
         return AttachPlan(
             runID: runID, committed: committed, settings: settings, deadHolders: deadHolders, checkpoint: checkpoint,
-            resume: resume, stored: stored, schedule: schedule, scheduleChanged: scheduleChanged)
+            discarded: discarded, resume: resume, stored: stored, schedule: schedule, scheduleChanged: scheduleChanged)
     }
 
     private func attachInTransaction(_ db: Database, _ request: AttachRequest) throws -> AttachOutcome {
@@ -197,6 +200,19 @@ extension Ledger {
                 """,
             arguments: [segmentID, segmentID, now, reason, runID, resume])
         let superseded = db.changesCount
+        for discarded in plan.discarded {
+            try db.execute(
+                sql: "DELETE FROM checkpoint WHERE run_id = ? AND step = ?", arguments: [runID, discarded.step])
+            try RunEvents.record(
+                db, run: runID, segment: segmentID, at: now, kind: "checkpoint_discarded", step: discarded.step,
+                message: "the checkpoint at step \(discarded.step) (\(discarded.file.path)) was discarded: \(discarded.problem)")
+            logger.warning(
+                "discarded a damaged checkpoint",
+                metadata: [
+                    "run": "\(request.run)", "step": "\(discarded.step)", "file": "\(discarded.file.path)",
+                    "problem": "\(discarded.problem)",
+                ])
+        }
         if superseded > 0 {
             try db.execute(sql: "DELETE FROM rate_log WHERE run_id = ? AND step >= ?", arguments: [runID, resume])
         }
@@ -234,7 +250,7 @@ extension Ledger {
             runID: runID, segmentID: segmentID, resumeStep: resume, schedule: schedule, checkpoint: plan.checkpoint,
             settings: plan.settings, targetSteps: request.targetSteps, createdRun: false,
             scheduleChanged: scheduleChanged, rewoundFrom: resume < committed ? committed : nil,
-            supersededRows: superseded, recoveredSegments: recovered)
+            supersededRows: superseded, recoveredSegments: recovered, discardedCheckpoints: plan.discarded)
     }
 
     private func createRun(_ db: Database, _ request: AttachRequest, now: String) throws -> AttachOutcome {
@@ -266,7 +282,7 @@ extension Ledger {
         return AttachOutcome(
             runID: runID, segmentID: segmentID, resumeStep: 0, schedule: schedule, checkpoint: nil,
             settings: request.settings, targetSteps: request.targetSteps, createdRun: true, scheduleChanged: false,
-            rewoundFrom: nil, supersededRows: 0, recoveredSegments: [])
+            rewoundFrom: nil, supersededRows: 0, recoveredSegments: [], discardedCheckpoints: [])
     }
 
     private func insertSchedule(
@@ -352,25 +368,30 @@ extension Ledger {
         }
     }
 
-    /// The latest checkpoint, its state checked against its SHA-256.
-    private func latestCheckpoint(_ db: Database, runName: String, runID: Int64) throws -> Checkpoint? {
-        guard
-            let row = try Row.fetchOne(
-                db,
-                sql:
-                    "SELECT step, state, sha256, created_at FROM checkpoint WHERE run_id = ? ORDER BY step DESC LIMIT 1",
-                arguments: [runID])
-        else { return nil }
-        let step: Int64 = try row.value("step")
-        let state = [UInt8]((try row.value("state", as: Data?.self)) ?? Data())
-        let recorded: String = try row.value("sha256")
-        guard SHA256Hex.digest(state) == recorded else {
-            throw LedgerError(
-                .checkpointCorrupt,
-                "run \(runName)'s checkpoint at step \(step) no longer matches its SHA-256; restore the database from a backup, or delete that checkpoint row to resume from an earlier one"
-            )
+    /// The latest checkpoint a resume can use, and the newer file checkpoints passed over.
+    ///
+    /// An inline state is checked against its SHA-256 and refused when it differs. A file
+    /// checkpoint is checked in `folder` (size and SHA-256); a missing or damaged file is
+    /// discarded and the one before it tried, so a damaged file means a rewind, never a
+    /// crash loop. Without a folder, file references are taken as committed.
+    private func usableCheckpoint(_ db: Database, runName: String, runID: Int64, folder: CheckpointFolder?) throws
+        -> (Checkpoint?, [DiscardedCheckpoint])
+    {
+        var discarded: [DiscardedCheckpoint] = []
+        for checkpoint in try Checkpoint.fetchAll(db, runID: runID) {
+            guard let file = checkpoint.file else {
+                guard SHA256Hex.digest(checkpoint.state) == checkpoint.sha256 else {
+                    throw LedgerError(
+                        .checkpointCorrupt,
+                        "run \(runName)'s checkpoint at step \(checkpoint.step) no longer matches its SHA-256; restore the database from a backup, or delete that checkpoint row to resume from an earlier one"
+                    )
+                }
+                return (checkpoint, discarded)
+            }
+            guard let folder, let problem = folder.problem(with: file) else { return (checkpoint, discarded) }
+            discarded.append(DiscardedCheckpoint(step: checkpoint.step, file: file, problem: problem))
         }
-        return Checkpoint(step: step, state: state, sha256: recorded, createdAt: try row.value("created_at"))
+        return (nil, discarded)
     }
 
     /// The schedule version in force at `step`, decoded.

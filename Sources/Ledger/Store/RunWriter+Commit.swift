@@ -21,10 +21,45 @@ extension RunWriter {
     ///
     /// - parameter step: the new step counter; at least the committed one.
     /// - parameter state: the model/optimizer state after `step` updates, or nil.
+    /// - returns: what the commit wrote and dropped.
     /// - throws: `LedgerError` with `.invalidArgument` (step going back, steps logged
     ///   out of order, a NaN rate, a closed writer), `.segmentLost` (another process
     ///   closed this segment or moved the counter), `.databaseFull`, `.busy`, `.io`.
-    public func commit(step: Int64, state: [UInt8]?) throws {
+    @discardableResult
+    public func commit(step: Int64, state: [UInt8]?) throws -> CommitReceipt {
+        try commit(step: step, checkpoint: state.map { .inline($0) }, trainerState: nil)
+    }
+
+    /// Commits progress with a checkpoint kept as a file: as `commit(step:state:)`, with
+    /// the file's reference (path, size, SHA-256) and the trainer's small JSON state in
+    /// place of inline bytes.
+    ///
+    /// Write the file under a temporary name, sync it and rename it before calling this:
+    /// the ledger only records the reference. Files of checkpoints dropped beyond the
+    /// kept count are named in the receipt, for the caller to remove after the commit.
+    ///
+    /// ```swift
+    /// let file = try folder.describe("ckpt-000500.npz")
+    /// let receipt = try writer.commit(step: 500, file: file, trainerState: #"{"epoch":2}"#)
+    /// receipt.droppedFiles.forEach { folder.remove($0) }
+    /// ```
+    ///
+    /// - parameter step: the new step counter; at least the committed one.
+    /// - parameter file: the checkpoint file's reference.
+    /// - parameter trainerState: a small JSON text handed back on resume, or nil.
+    /// - throws: as `commit(step:state:)`.
+    @discardableResult
+    public func commit(step: Int64, file: CheckpointFile, trainerState: String?) throws -> CommitReceipt {
+        try commit(step: step, checkpoint: .file(file), trainerState: trainerState)
+    }
+
+    /// A checkpoint as committed: inline bytes or a file reference.
+    enum CheckpointPayload {
+        case inline([UInt8])
+        case file(CheckpointFile)
+    }
+
+    private func commit(step: Int64, checkpoint: CheckpointPayload?, trainerState: String?) throws -> CommitReceipt {
         lock.lock()
         defer { lock.unlock() }
         try checkOpen("commit step \(step)")
@@ -50,9 +85,9 @@ extension RunWriter {
             }
             count += 1
         }
-        let checksum = state.map { SHA256Hex.digest($0) }
         let now = Timestamp.now()
         let expectedStep = committedStep
+        var dropped: [String] = []
         try LedgerError.translating(path: path, "commit step \(step) of run \(runName)") {
             try pool.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
@@ -68,8 +103,9 @@ extension RunWriter {
                     if count > 0 {
                         try insertRows(db, count: count)
                     }
-                    if let state, let checksum {
-                        try insertCheckpoint(db, step: step, state: state, checksum: checksum, now: now)
+                    if let checkpoint {
+                        dropped = try insertCheckpoint(
+                            db, step: step, checkpoint: checkpoint, trainerState: trainerState, now: now)
                     }
                     return .commit
                 }
@@ -77,6 +113,7 @@ extension RunWriter {
         }
         buffer.removeSubrange(0..<count)
         committedStep = step
+        return CommitReceipt(step: step, rows: count, droppedFiles: dropped)
     }
 
     /// Updates the segment's heartbeat without committing, so a writer on another
@@ -213,19 +250,34 @@ extension RunWriter {
         }
     }
 
-    /// Stores the checkpoint and deletes the oldest beyond `keepCheckpoints`.
-    private func insertCheckpoint(_ db: Database, step: Int64, state: [UInt8], checksum: String, now: String) throws {
+    /// Stores the checkpoint and deletes the oldest beyond `keepCheckpoints`, returning
+    /// the files of the deleted ones.
+    private func insertCheckpoint(
+        _ db: Database, step: Int64, checkpoint: CheckpointPayload, trainerState: String?, now: String
+    ) throws -> [String] {
+        let state: [UInt8]
+        let file: CheckpointFile?
+        switch checkpoint {
+        case .inline(let bytes): (state, file) = (bytes, nil)
+        case .file(let reference): (state, file) = ([], reference)
+        }
+        let checksum = file?.sha256 ?? SHA256Hex.digest(state)
         try db.cachedStatement(
             sql: """
-                INSERT OR REPLACE INTO checkpoint (run_id, step, state, sha256, segment_id, created_at)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT OR REPLACE INTO checkpoint
+                    (run_id, step, state, sha256, segment_id, created_at, file, file_size, trainer_state)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
-        ).execute(arguments: [runID, step, Data(state), checksum, segmentID, now])
-        try db.cachedStatement(
-            sql: """
-                DELETE FROM checkpoint WHERE run_id = ? AND step < (
-                    SELECT step FROM checkpoint WHERE run_id = ? ORDER BY step DESC LIMIT 1 OFFSET ?)
-                """
-        ).execute(arguments: [runID, runID, keepCheckpoints - 1])
+        ).execute(
+            arguments: [runID, step, Data(state), checksum, segmentID, now, file?.path, file?.size, trainerState])
+        let beyondKept = """
+            FROM checkpoint WHERE run_id = ? AND step < (
+                SELECT step FROM checkpoint WHERE run_id = ? ORDER BY step DESC LIMIT 1 OFFSET ?)
+            """
+        let arguments: StatementArguments = [runID, runID, keepCheckpoints - 1]
+        let dropped = try String.fetchAll(
+            db.cachedStatement(sql: "SELECT file \(beyondKept) AND file IS NOT NULL"), arguments: arguments)
+        try db.cachedStatement(sql: "DELETE \(beyondKept)").execute(arguments: arguments)
+        return dropped
     }
 }

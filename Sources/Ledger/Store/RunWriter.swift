@@ -62,6 +62,9 @@ public final class RunWriter: @unchecked Sendable {
     public let supersededRows: Int
     /// Segments this attach found left open by dead processes and closed as crashed.
     public let recoveredSegments: [Int64]
+    /// Newer file checkpoints this attach passed over (missing or damaged files); their
+    /// rows are gone, and the caller may remove what is left of their files.
+    public let discardedCheckpoints: [DiscardedCheckpoint]
 
     struct BufferedRate {
         var step: Int64
@@ -103,6 +106,7 @@ public final class RunWriter: @unchecked Sendable {
         self.rewoundFrom = outcome.rewoundFrom
         self.supersededRows = outcome.supersededRows
         self.recoveredSegments = outcome.recoveredSegments
+        self.discardedCheckpoints = outcome.discardedCheckpoints
         self.pool = pool
         self.path = path
         self.keepCheckpoints = keepCheckpoints

@@ -178,7 +178,7 @@ public final class TrainingService: Service, @unchecked Sendable {
             } catch {
                 // The workload is unchanged when a step fails: keep the steps before it.
                 progress.finish()
-                if committed != step { try? writer.commit(step: step, state: workload.encodeState()) }
+                if committed != step { _ = try? writer.commit(step: step, state: workload.encodeState()) }
                 throw error
             }
             if step % logEvery == 0 {
