@@ -47,6 +47,12 @@ let package = Package(
             ]
         ),
 
+        // The attach protocol: one segment driven by another process (Python trainers).
+        .target(
+            name: "AttachProtocol",
+            dependencies: ["Schedules", "Ledger", .product(name: "Logging", package: "swift-log")]
+        ),
+
         // The command-line interface, as a library so tests can drive it.
         .target(
             name: "LRLedgerCommands",
@@ -54,6 +60,7 @@ let package = Package(
                 "Schedules",
                 "Ledger",
                 "Trainer",
+                "AttachProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -11,7 +11,9 @@ public struct LRLedger: AsyncParsableCommand {
             schedule, step counter and rates in SQLite, and resumes interrupted training exactly.
             """,
         version: "0.1.0",
-        subcommands: [Train.self, Runs.self, Show.self, History.self, Audit.self, SQL.self, Plot.self, Rate.self]
+        subcommands: [
+            Train.self, Runs.self, Show.self, History.self, Audit.self, SQL.self, Plot.self, Rate.self, Attach.self,
+        ]
     )
 
     public init() {}
