@@ -1,0 +1,62 @@
+"""Keras 3 runs killed with SIGKILL at random instants finish exactly as an uninterrupted
+run does: same rate history, bit-equal final weights, a clean audit."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import kill_and_resume, rate_history, run_example, segments
+
+pytest.importorskip("keras", reason="Keras is not installed: pip install keras==3.15.1 tensorflow-cpu==2.21.0")
+
+# SGD with momentum, so a lost or repeated optimizer update shows in the weights too.
+OPTIMIZER = json.dumps(
+    {
+        "name": "SGD",
+        "learning_rate": {
+            "class_name": "InverseTimeDecay",
+            "config": {"initial_learning_rate": 0.1, "decay_steps": 1.0, "decay_rate": 0.5},
+        },
+        "momentum": 0.9,
+    }
+)
+COMMON = ["--epochs", "6", "--checkpoint-every", "5", "--schedule", OPTIMIZER, "--shuffle", "--seed", "3"]
+STEPS = 6 * 126
+
+
+def test_a_keras_run_killed_ten_times_matches_its_uninterrupted_twin(tmp_path: Path, binary: str) -> None:
+    plain = run_example("keras_resume.py", ["--mode", "plain", "--weights-out", "plain.bin", *COMMON], tmp_path)
+    assert plain.returncode == 0, plain.stderr
+    twin = run_example(
+        "keras_resume.py", ["--db", "twin.sqlite", "--run", "r", "--weights-out", "twin.bin", *COMMON], tmp_path
+    )
+    assert twin.returncode == 0, twin.stderr
+
+    killed = kill_and_resume(
+        "keras_resume.py",
+        ["--db", "killed.sqlite", "--run", "r", "--weights-out", "killed.bin", *COMMON],
+        tmp_path, tmp_path / "killed.sqlite", "r", kills=10, window=(0.0, 1.2), seed=11,
+        checkpoint_dir=tmp_path / "r-checkpoints",
+    )
+    final = killed["final"]
+    assert isinstance(final, subprocess.CompletedProcess)
+    assert final.returncode == 0, final.stderr
+    assert killed["landed"] >= 10
+    print(f"kills while training: {killed['landed']}, of which during a checkpoint write: {killed['during_write']}")
+
+    # The uninterrupted run with the ledger equals the one without it, and the killed one both.
+    assert (tmp_path / "twin.bin").read_bytes() == (tmp_path / "plain.bin").read_bytes()
+    assert (tmp_path / "killed.bin").read_bytes() == (tmp_path / "plain.bin").read_bytes()
+    history = rate_history(tmp_path / "killed.sqlite", "r")
+    assert [row[0] for row in history] == list(range(STEPS))
+    assert history == rate_history(tmp_path / "twin.sqlite", "r")
+
+    reasons = [row[3] for row in segments(tmp_path / "killed.sqlite", "r")]
+    assert reasons[-1] == "finished"
+    assert reasons.count("crashed") == killed["landed"]
+    audit = subprocess.run([binary, "audit", "r", "--db", str(tmp_path / "killed.sqlite")], capture_output=True, text=True)
+    assert audit.returncode == 0, audit.stdout + audit.stderr
