@@ -82,6 +82,7 @@ let package = Package(
 
         .testTarget(name: "SchedulesTests", dependencies: ["Schedules"], exclude: ["Fixtures"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Schedules", "LedgerCrashProbe"]),
+        .testTarget(name: "AttachProtocolTests", dependencies: ["AttachProtocol", "Ledger", "Schedules"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Ledger", "Schedules"]),
         .testTarget(
             name: "LRLedgerCommandsTests",
