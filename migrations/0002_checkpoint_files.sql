@@ -11,8 +11,8 @@ ALTER TABLE checkpoint ADD COLUMN file TEXT CHECK (file IS NULL OR length(file) 
 ALTER TABLE checkpoint ADD COLUMN file_size INTEGER CHECK (file_size IS NULL OR file_size >= 0);
 ALTER TABLE checkpoint ADD COLUMN trainer_state TEXT;
 
--- Public: the kept checkpoints; `bytes` is the state's size wherever it is kept, and
--- `file` the referenced file (NULL for a state kept inline).
+-- Public: the kept checkpoints; `bytes` is the state's size wherever it is kept, `file`
+-- the referenced file (NULL for a state kept inline), `state` the trainer's JSON.
 DROP VIEW checkpoints;
 CREATE VIEW checkpoints AS
 SELECT
@@ -22,5 +22,6 @@ SELECT
     checkpoint.sha256 AS sha256,
     checkpoint.segment_id AS segment,
     checkpoint.created_at AS created_at,
-    checkpoint.file AS file
+    checkpoint.file AS file,
+    checkpoint.trainer_state AS state
 FROM checkpoint JOIN run ON run.id = checkpoint.run_id;

@@ -179,9 +179,14 @@ public final class AttachSession {
             }
             previous = step
         }
-        if let given = message.rates, let bad = given.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
-            throw ProtocolError(
-                .invalidValue, "log: the rate at step \(message.step(bad)) is \(given[bad]); a rate is finite and >= 0")
+        if let given = message.rates {
+            let dtype = writer.schedule.dtype
+            if let bad = given.firstIndex(where: { !$0.isFinite || $0 < 0 || dtype.round($0) != $0 }) {
+                throw ProtocolError(
+                    .invalidValue,
+                    "log: the rate at step \(message.step(bad)) is \(given[bad]); a rate of this run is a finite \(dtype) value >= 0"
+                )
+            }
         }
         let computed = message.rates ?? scheduleRates(for: message, schedule: writer.schedule)
         for index in 0..<message.count {

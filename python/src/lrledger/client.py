@@ -84,12 +84,11 @@ class Segment:
             self.checkpoint = Checkpoint(found["step"], path, found["size"], found["sha256"], found["state"])
         self.committed_step: int = self.resume_step
         self.closed = False
-        self._steps: List[int] = []
         self._losses: List[Optional[float]] = []
-        self._rates: List[float] = []
-        self._explicit_rates = False
+        self._steps: Optional[List[int]] = None
+        self._rates: Optional[List[Optional[float]]] = None
+        self._start = self.resume_step
         self._next = self.resume_step
-        self._consecutive = True
         self._rate_start = 0
         self._rate_block: List[float] = []
 
@@ -116,39 +115,50 @@ class Segment:
         update at ``step``. Without ``rate`` the ledger records its schedule's rate.
 
         Steps must increase; the ledger refuses the block otherwise, at the next send.
+        Cost: an append for consecutive steps; the block goes out at the next commit, or
+        every ``block`` steps.
         """
-        if step != self._next:
-            self._consecutive = False
+        if step != self._next or rate is not None or self._steps is not None:
+            self._log_listed(step, loss, rate)
+            return
         self._next = step + 1
+        self._losses.append(loss)
+        if len(self._losses) >= self._block:
+            self.flush()
+
+    def _log_listed(self, step: int, loss: Optional[float], rate: Optional[float]) -> None:
+        """The general case: steps that skip, or explicit rates."""
+        if self._steps is None:
+            self._steps = list(range(self._start, self._next))
+        if rate is not None and self._rates is None:
+            self._rates = [None] * len(self._steps)
         self._steps.append(step)
         self._losses.append(loss)
-        if rate is not None:
-            self._explicit_rates = True
-        self._rates.append(rate if rate is not None else math.nan)
-        if len(self._steps) >= self._block:
+        if self._rates is not None:
+            self._rates.append(rate)
+        self._next = step + 1
+        if len(self._losses) >= self._block:
             self.flush()
 
     def flush(self) -> None:
         """Sends the buffered rows to the ledger process (still uncommitted)."""
-        if not self._steps:
+        if not self._losses:
             return
-        steps, losses, rates = self._steps, self._losses, self._rates
-        self._steps, self._losses, self._rates = [], [], []
-        consecutive, explicit = self._consecutive, self._explicit_rates
-        self._consecutive, self._explicit_rates = True, False
-        message: Dict[str, Any] = {"op": "log"}
-        if consecutive and steps[-1] - steps[0] == len(steps) - 1:
-            message["start"] = steps[0]
-            message["count"] = len(steps)
+        losses, steps, rates, start = self._losses, self._steps, self._rates, self._start
+        self._losses, self._steps, self._rates, self._start = [], None, None, self._next
+        if steps is None:
+            head = f'{{"op":"log","start":{start},"count":{len(losses)}'
         else:
-            message["steps"] = steps
-        if any(loss is not None for loss in losses):
-            message["losses"] = [None if loss is None or loss != loss else float(loss) for loss in losses]
-        if explicit:
-            if any(rate != rate for rate in rates):
+            head = '{"op":"log","steps":' + json.dumps(steps)
+        if losses.count(None) != len(losses):
+            head += ',"losses":' + _numbers(losses, "loss")
+        if rates is not None:
+            if None in rates:
                 raise LedgerError("invalid_value", "log: a block mixes steps with and without an explicit rate")
-            message["rates"] = rates
-        self._request(message)
+            head += ',"rates":' + _numbers(rates, "rate")
+        if self.closed:
+            raise LedgerError("not_attached", f"log: the segment of run {self.run} is closed")
+        _exchange(self._process, None, head + "}")
 
     def commit(
         self,
@@ -172,7 +182,12 @@ class Segment:
             path = Path(checkpoint)
             if not path.is_absolute():
                 path = self._checkpoint_dir / path
-            size, sha256 = digest(path)
+            try:
+                size, sha256 = digest(path)
+            except OSError as error:
+                raise LedgerError(
+                    "checkpoint_mismatch", f"commit step {step}: checkpoint file {path}: {error.strerror}"
+                ) from None
             message["checkpoint"] = {
                 "file": os.path.relpath(path, self._checkpoint_dir),
                 "size": size,
@@ -235,8 +250,26 @@ class Segment:
             self._process.kill()
 
 
-def _exchange(process: subprocess.Popen, message: Mapping[str, Any]) -> Dict[str, Any]:
-    line = json.dumps(message, separators=(",", ":"), allow_nan=False)
+def _numbers(values: List[Any], name: str) -> str:
+    """A JSON array of floats (None as null); a NaN loss becomes null, a NaN rate is refused."""
+    try:
+        text = json.dumps(values)
+    except TypeError:
+        values = [None if value is None else float(value) for value in values]
+        text = json.dumps(values)
+    if "NaN" in text or "Infinity" in text:
+        if name == "rate":
+            raise LedgerError("invalid_value", "log: a rate is NaN or infinite; log the rate the update used")
+        text = json.dumps([None if value is None or not math.isfinite(value) else value for value in values])
+    return text
+
+
+def _exchange(process: subprocess.Popen, message: Optional[Mapping[str, Any]], line: Optional[str] = None) -> Dict[str, Any]:
+    if line is None:
+        assert message is not None
+        line = json.dumps(message, separators=(",", ":"), allow_nan=False)
+    else:
+        message = {"op": "log"}
     assert process.stdin is not None and process.stdout is not None
     try:
         process.stdin.write(line.encode() + b"\n")
