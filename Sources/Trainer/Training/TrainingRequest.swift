@@ -24,6 +24,11 @@ public struct TrainingRequest: Sendable {
     public var checkpointEvery: Int64
     /// The workload settings asked for.
     public var settings: WorkloadSettingsRequest
+    /// The most logged rows held in memory between checkpoints. When a long
+    /// `checkpointEvery` would buffer more, the rows are committed with the step
+    /// counter and no model state (see `TrainingService`), so memory stays bounded
+    /// (about 32 bytes a row) whatever the interval. Default 100,000.
+    public var maximumBufferedRows: Int = 100_000
 
     public init(
         run: String, schedule: (any LearningRateSchedule)? = nil, allowScheduleChange: Bool = false,
@@ -39,13 +44,60 @@ public struct TrainingRequest: Sendable {
         self.settings = settings
     }
 
-    /// Checks the numbers, naming the option that is out of range.
+    /// Checks the name and the numbers, naming the option that is out of range.
     public func validate() throws {
-        if run.isEmpty { throw TrainingError(.invalidRequest, "the run name is empty") }
+        if let problem = Self.runNameProblem(run) { throw TrainingError(.invalidRequest, problem) }
+        if maximumBufferedRows < 1 {
+            throw TrainingError(.invalidRequest, "maximumBufferedRows must be >= 1, got \(maximumBufferedRows)")
+        }
         if targetSteps < 0 { throw TrainingError(.invalidRequest, "--steps must be >= 0, got \(targetSteps)") }
         if logEvery < 1 { throw TrainingError(.invalidRequest, "--log-every must be >= 1, got \(logEvery)") }
         if checkpointEvery < 1 {
             throw TrainingError(.invalidRequest, "--checkpoint-every must be >= 1, got \(checkpointEvery)")
         }
+    }
+
+    /// Why `name` cannot name a run, or nil when it can.
+    ///
+    /// A run's name is printed in tables, log lines and plots: it must be non-empty text
+    /// without control characters (line breaks, tabs, ANSI escapes, NUL), bidirectional
+    /// overrides (which reorder what a terminal shows) and U+FFFD, which is what invalid
+    /// UTF-8 turns into (two different byte strings would otherwise become one run).
+    public static func runNameProblem(_ name: String) -> String? {
+        if name.isEmpty { return "the run name is empty" }
+        for scalar in name.unicodeScalars {
+            if isControl(scalar) {
+                return "the run name \(escaped(name)) holds the control character \(codePoint(scalar)); use letters, digits and punctuation"
+            }
+            if scalar == "\u{FFFD}" {
+                return "the run name \(escaped(name)) holds U+FFFD, the mark of invalid UTF-8; name runs in valid UTF-8"
+            }
+        }
+        return nil
+    }
+
+    /// Control characters, line and paragraph separators, bidirectional overrides.
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        let category = scalar.properties.generalCategory
+        return category == .control || category == .lineSeparator || category == .paragraphSeparator
+            || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+    }
+
+    private static func codePoint(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    }
+
+    /// The name with its control characters written as `\u{1b}`, for the message.
+    private static func escaped(_ name: String) -> String {
+        var out = "'"
+        for scalar in name.unicodeScalars {
+            if isControl(scalar) {
+                out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "'"
     }
 }
