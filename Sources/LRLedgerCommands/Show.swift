@@ -41,8 +41,14 @@ extension LRLedger {
             ]
         }
 
+        /// Prints the table form through one buffered stream, so the lines and the
+        /// segment tables come out in order whether standard output is a terminal or a
+        /// pipe (`print` and the tables' direct writes used to interleave out of order).
         func printTable(_ detail: RunDetail) {
             let run = detail.summary
+            let output = StandardOutput()
+            defer { output.flush() }
+            func print(_ line: String) { output.write(LRLedger.escapingControlCharacters(line) + "\n") }
             print("run         \(run.name)")
             print("status      \(run.status.rawValue)")
             print("step        \(run.step) of \(run.targetSteps)")
@@ -60,7 +66,8 @@ extension LRLedger {
             print("segments")
             var segments = RowPrinter(
                 format: .table,
-                columns: ["id", "pid", "host", "start_step", "end_step", "started_at", "ended_at", "end_reason"])
+                columns: ["id", "pid", "host", "start_step", "end_step", "started_at", "ended_at", "end_reason"],
+                write: output.write)
             for segment in detail.segments {
                 segments.row([
                     .raw("\(segment.id)"), .raw("\(segment.pid)"), .text(segment.host), .raw("\(segment.startStep)"),
@@ -72,7 +79,8 @@ extension LRLedger {
             if detail.schedules.count > 1 {
                 print("")
                 print("schedule changes")
-                var changes = RowPrinter(format: .table, columns: ["from_step", "dtype", "schedule", "sha256_ok"])
+                var changes = RowPrinter(
+                    format: .table, columns: ["from_step", "dtype", "schedule", "sha256_ok"], write: output.write)
                 for version in detail.schedules {
                     changes.row([
                         .raw("\(version.fromStep)"), .text(version.dtype.rawValue),
