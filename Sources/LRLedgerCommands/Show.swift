@@ -38,7 +38,30 @@ extension LRLedger {
                 ("checkpoint_sha256", detail.latestCheckpoint?.sha256 ?? ""),
                 ("logged_rows", "\(detail.loggedRows)"), ("superseded_rows", "\(detail.supersededRows)"),
                 ("created_at", run.createdAt), ("updated_at", run.updatedAt),
+                // As JSON, the same arrays `--format json` prints, so CSV leaves nothing out.
+                ("segments", "[" + segmentsJSON(detail).joined(separator: ", ") + "]"),
+                ("schedules", "[" + schedulesJSON(detail).joined(separator: ", ") + "]"),
             ]
+        }
+
+        static func segmentsJSON(_ detail: RunDetail) -> [String] {
+            func string(_ text: String?) -> String { text.map(RowPrinter.jsonString) ?? "null" }
+            func number(_ value: Int64?) -> String { value.map { "\($0)" } ?? "null" }
+            return detail.segments.map { segment in
+                "{\"id\": \(segment.id), \"pid\": \(segment.pid), \"host\": \(string(segment.host)), "
+                    + "\"start_step\": \(segment.startStep), \"end_step\": \(number(segment.endStep)), "
+                    + "\"started_at\": \(string(segment.startedAt)), \"ended_at\": \(string(segment.endedAt)), "
+                    + "\"end_reason\": \(string(segment.endReason?.rawValue))}"
+            }
+        }
+
+        static func schedulesJSON(_ detail: RunDetail) -> [String] {
+            func string(_ text: String?) -> String { text.map(RowPrinter.jsonString) ?? "null" }
+            return detail.schedules.map { version in
+                "{\"from_step\": \(version.fromStep), \"dtype\": \(string(version.dtype.rawValue)), "
+                    + "\"schedule\": \(validJSON(version.config)), \"sha256\": \(string(version.sha256)), "
+                    + "\"sha256_matches\": \(version.checksumMatches)}"
+            }
         }
 
         /// Prints the table form through one buffered stream, so the lines and the
@@ -96,17 +119,8 @@ extension LRLedger {
             let run = detail.summary
             func string(_ text: String?) -> String { text.map(RowPrinter.jsonString) ?? "null" }
             func number(_ value: Int64?) -> String { value.map { "\($0)" } ?? "null" }
-            let segments = detail.segments.map { segment in
-                "{\"id\": \(segment.id), \"pid\": \(segment.pid), \"host\": \(string(segment.host)), "
-                    + "\"start_step\": \(segment.startStep), \"end_step\": \(number(segment.endStep)), "
-                    + "\"started_at\": \(string(segment.startedAt)), \"ended_at\": \(string(segment.endedAt)), "
-                    + "\"end_reason\": \(string(segment.endReason?.rawValue))}"
-            }
-            let schedules = detail.schedules.map { version in
-                "{\"from_step\": \(version.fromStep), \"dtype\": \(string(version.dtype.rawValue)), "
-                    + "\"schedule\": \(validJSON(version.config)), \"sha256\": \(string(version.sha256)), "
-                    + "\"sha256_matches\": \(version.checksumMatches)}"
-            }
+            let segments = segmentsJSON(detail)
+            let schedules = schedulesJSON(detail)
             return """
                 {
                   "name": \(string(run.name)),
