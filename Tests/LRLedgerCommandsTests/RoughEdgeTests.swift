@@ -75,6 +75,26 @@ struct RoughEdgeTests {
         #expect(help.status == 0 && help.stdout.contains("--checkpoint-every"))
     }
 
+    @Test("a logged step costs about 22 bytes on disk with --model none and about 31 with its loss, as the README says")
+    func bytesPerLoggedStep() throws {
+        let folder = try TemporaryDirectory()
+        var perStep: [String: Double] = [:]
+        for model in ["none", "softmax"] {
+            let db = folder.path("\(model).sqlite")
+            let trained = try BoundedProcess.lrledger(
+                ["train", "--db", db, "--run", "r", "--steps", "200000", "--checkpoint-every", "1000", "--model", model],
+                timeout: 600)
+            #expect(trained.status == 0, "\(trained.stderr)")
+            let sql = "SELECT sum(pgsize) * 1.0 / (SELECT count(*) FROM rate_log) FROM dbstat WHERE name = 'rate_log'"
+            let result = try BoundedProcess.lrledger(["sql", sql, "--db", db, "--format", "csv"])
+            perStep[model] = Double(result.stdout.split(separator: "\n").last ?? "")
+        }
+        let none = try #require(perStep["none"])
+        let softmax = try #require(perStep["softmax"])
+        #expect(none > 20 && none < 23.5, "--model none: \(none) bytes per logged step")
+        #expect(softmax > 29 && softmax < 32.5, "softmax: \(softmax) bytes per logged step")
+    }
+
     @Test("plot ticks read as numbers people write: 1,500,000, not 2e+06")
     func plotTicksAreGrouped() {
         #expect(NiceTicks.label(1_500_000) == "1,500,000")
