@@ -170,7 +170,7 @@ public final class Ledger: Sendable {
     public func close() throws {
         try LedgerError.translating(path: path, "close the database") {
             if !isReadOnly {
-                try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+                _ = try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
             }
             try pool.close()
         }

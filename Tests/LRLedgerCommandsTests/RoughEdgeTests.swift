@@ -95,6 +95,24 @@ struct RoughEdgeTests {
         #expect(softmax > 29 && softmax < 32.5, "softmax: \(softmax) bytes per logged step")
     }
 
+    @Test("the streamed history table keeps its columns aligned past step 10,000")
+    func historyStaysAligned() throws {
+        let folder = try TemporaryDirectory()
+        let db = folder.path("ledger.sqlite")
+        let trained = try BoundedProcess.lrledger(
+            ["train", "--db", db, "--run", "r", "--steps", "12000", "--model", "none", "--checkpoint-every", "1000"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let result = try BoundedProcess.lrledger(["history", "r", "--db", db])
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 12_002, "header, rule, 12,000 rows")
+        // Where the rate column starts: after the step and two spaces.
+        let rateColumn = try #require(lines.first?.range(of: "rate")?.lowerBound.utf16Offset(in: lines[0]))
+        for line in [lines[2], lines[1002], lines[10_002], lines[12_001]] {
+            let characters = Array(line)
+            #expect(characters[rateColumn - 1] == " " && characters[rateColumn] != " ", "misaligned: \(line)")
+        }
+    }
+
     @Test("plot ticks read as numbers people write: 1,500,000, not 2e+06")
     func plotTicksAreGrouped() {
         #expect(NiceTicks.label(1_500_000) == "1,500,000")
