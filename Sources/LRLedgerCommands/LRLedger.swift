@@ -71,7 +71,9 @@ extension LRLedger {
     /// The process's arguments as bytes, before Swift repairs invalid UTF-8 into U+FFFD.
     static func rawArguments() -> [[UInt8]] {
         (1..<Int(CommandLine.argc)).compactMap { index in
-            CommandLine.unsafeArgv[index].map { Array(UnsafeBufferPointer(start: $0, count: strlen($0))).map(UInt8.init(bitPattern:)) }
+            CommandLine.unsafeArgv[index].map {
+                Array(UnsafeBufferPointer(start: $0, count: strlen($0))).map(UInt8.init(bitPattern:))
+            }
         }
     }
 
@@ -91,10 +93,12 @@ extension LRLedger {
         let list = names.joined(separator: ", ")
         guard let first = parsed.first else { return nil }
         if first == "help", parsed.count >= 2, !parsed[1].hasPrefix("-"), !names.contains(parsed[1]) {
-            return "no command named '\(parsed[1])'\(suggestion(for: parsed[1], among: names)); the commands are: \(list)"
+            return
+                "no command named '\(parsed[1])'\(suggestion(for: parsed[1], among: names)); the commands are: \(list)"
         }
         if !first.hasPrefix("-"), first != "help", !names.contains(first) {
-            return "no command named '\(first)'\(suggestion(for: first, among: names)); the commands are: \(list) (lrledger help COMMAND for its options)"
+            return
+                "no command named '\(first)'\(suggestion(for: first, among: names)); the commands are: \(list) (lrledger help COMMAND for its options)"
         }
         return nil
     }
@@ -108,7 +112,8 @@ extension LRLedger {
 
     /// Levenshtein distance, with a swap of neighbours counting as one edit.
     static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
         var d = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
         for i in 0...a.count { d[i][0] = i }
@@ -116,7 +121,9 @@ extension LRLedger {
         for i in 1...a.count {
             for j in 1...b.count {
                 d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+                }
             }
         }
         return d[a.count][b.count]

@@ -75,7 +75,9 @@ struct OutputFile {
 
     /// Refuses a target that is not a regular non-SQLite file or absent.
     private func check() throws {
-        if path.isEmpty { throw Failure(description: "--output needs a file name ending in .svg, or - for standard output") }
+        if path.isEmpty {
+            throw Failure(description: "--output needs a file name ending in .svg, or - for standard output")
+        }
         guard path.lowercased().hasSuffix(".svg") else {
             throw Failure(
                 description:
@@ -118,7 +120,8 @@ struct OutputFile {
         default: kind = "not a regular file"
         }
         throw Failure(
-            description: "refusing to write \(path): it is \(kind), not a regular file; choose a file name ending in .svg, or - for standard output"
+            description:
+                "refusing to write \(path): it is \(kind), not a regular file; choose a file name ending in .svg, or - for standard output"
         )
     }
 

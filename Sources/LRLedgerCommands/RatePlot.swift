@@ -55,7 +55,9 @@ struct RatePlot {
     func svg() -> String {
         let plotWidth = Self.width - Self.left - Self.right
         let plotHeight = Self.height - Self.top - Self.bottom
-        let x = { (step: Double) in Self.left + (step - Double(self.firstStep)) / Double(self.lastStep - self.firstStep) * plotWidth }
+        let x = { (step: Double) in
+            Self.left + (step - Double(self.firstStep)) / Double(self.lastStep - self.firstStep) * plotWidth
+        }
         var out = """
             <?xml version="1.0" encoding="UTF-8"?>
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(Self.width))" height="\(Int(Self.height))" viewBox="0 0 \(Int(Self.width)) \(Int(Self.height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
@@ -68,15 +70,20 @@ struct RatePlot {
         // X axis ticks.
         for tick in NiceTicks.ticks(from: Double(firstStep), to: Double(lastStep)) {
             let px = x(tick)
-            out += "<line x1=\"\(Self.f(px))\" y1=\"\(Self.f(Self.top + plotHeight))\" x2=\"\(Self.f(px))\" y2=\"\(Self.f(Self.top + plotHeight + 5))\" stroke=\"#333\"/>"
-            out += "<text x=\"\(Self.f(px))\" y=\"\(Self.f(Self.top + plotHeight + 19))\" text-anchor=\"middle\">\(NiceTicks.label(tick))</text>\n"
+            out +=
+                "<line x1=\"\(Self.f(px))\" y1=\"\(Self.f(Self.top + plotHeight))\" x2=\"\(Self.f(px))\" y2=\"\(Self.f(Self.top + plotHeight + 5))\" stroke=\"#333\"/>"
+            out +=
+                "<text x=\"\(Self.f(px))\" y=\"\(Self.f(Self.top + plotHeight + 19))\" text-anchor=\"middle\">\(NiceTicks.label(tick))</text>\n"
         }
-        out += "<text x=\"\(Self.f(Self.left + plotWidth / 2))\" y=\"\(Self.f(Self.height - 16))\" text-anchor=\"middle\">step</text>\n"
+        out +=
+            "<text x=\"\(Self.f(Self.left + plotWidth / 2))\" y=\"\(Self.f(Self.height - 16))\" text-anchor=\"middle\">step</text>\n"
 
         // Series with their own vertical axes: rate on the left (log scale when it spans
         // more than two decades, as inverse-time decay does), loss on the right (the mean
         // of each pixel column, drawn lighter and under the rate).
-        let series: [(Buckets, String, String, Bool)] = [(loss, "loss", "#d62728", false), (rate, "rate", "#1f77b4", true)]
+        let series: [(Buckets, String, String, Bool)] = [
+            (loss, "loss", "#d62728", false), (rate, "rate", "#1f77b4", true),
+        ]
         for (buckets, name, color, isLeft) in series where buckets.hasValues {
             let logarithmic = isLeft && buckets.minimum > 0 && buckets.maximum / buckets.minimum > 100
             let axis: Axis
@@ -90,21 +97,26 @@ struct RatePlot {
             for tick in axis.ticks {
                 let py = y(tick)
                 let tickEnd = isLeft ? axisX - 5 : axisX + 5
-                out += "<line x1=\"\(Self.f(axisX))\" y1=\"\(Self.f(py))\" x2=\"\(Self.f(tickEnd))\" y2=\"\(Self.f(py))\" stroke=\"\(color)\"/>"
+                out +=
+                    "<line x1=\"\(Self.f(axisX))\" y1=\"\(Self.f(py))\" x2=\"\(Self.f(tickEnd))\" y2=\"\(Self.f(py))\" stroke=\"\(color)\"/>"
                 if isLeft {
-                    out += "<line x1=\"\(Self.f(Self.left))\" y1=\"\(Self.f(py))\" x2=\"\(Self.f(Self.left + plotWidth))\" y2=\"\(Self.f(py))\" stroke=\"#eee\"/>"
+                    out +=
+                        "<line x1=\"\(Self.f(Self.left))\" y1=\"\(Self.f(py))\" x2=\"\(Self.f(Self.left + plotWidth))\" y2=\"\(Self.f(py))\" stroke=\"#eee\"/>"
                 }
-                out += "<text x=\"\(Self.f(isLeft ? axisX - 8 : axisX + 8))\" y=\"\(Self.f(py + 4))\" text-anchor=\"\(isLeft ? "end" : "start")\" fill=\"\(color)\">\(NiceTicks.label(tick))</text>\n"
+                out +=
+                    "<text x=\"\(Self.f(isLeft ? axisX - 8 : axisX + 8))\" y=\"\(Self.f(py + 4))\" text-anchor=\"\(isLeft ? "end" : "start")\" fill=\"\(color)\">\(NiceTicks.label(tick))</text>\n"
             }
             let labelX = isLeft ? 18.0 : Self.width - 18
             let axisName = logarithmic ? "\(name) (log scale)" : (isLeft ? name : "\(name) (mean over nearby steps)")
-            out += "<text x=\"\(Self.f(labelX))\" y=\"\(Self.f(Self.top + plotHeight / 2))\" text-anchor=\"middle\" fill=\"\(color)\" transform=\"rotate(-90 \(Self.f(labelX)) \(Self.f(Self.top + plotHeight / 2)))\">\(axisName)</text>\n"
+            out +=
+                "<text x=\"\(Self.f(labelX))\" y=\"\(Self.f(Self.top + plotHeight / 2))\" text-anchor=\"middle\" fill=\"\(color)\" transform=\"rotate(-90 \(Self.f(labelX)) \(Self.f(Self.top + plotHeight / 2)))\">\(axisName)</text>\n"
             var points: [String] = []
             for (step, value) in isLeft ? buckets.points() : buckets.means() {
                 points.append("\(Self.f(x(Double(step)))),\(Self.f(y(value)))")
             }
             let style = isLeft ? "stroke-width=\"2\"" : "stroke-width=\"1\" stroke-opacity=\"0.6\""
-            out += "<polyline class=\"\(name)\" fill=\"none\" stroke=\"\(color)\" \(style) points=\"\(points.joined(separator: " "))\"/>\n"
+            out +=
+                "<polyline class=\"\(name)\" fill=\"none\" stroke=\"\(color)\" \(style) points=\"\(points.joined(separator: " "))\"/>\n"
         }
 
         // Restarts (dashed grey) and schedule changes (solid purple).
@@ -115,28 +127,34 @@ struct RatePlot {
         for (marks, name, color, style) in kinds {
             for mark in marks {
                 let px = x(Double(mark.step))
-                out += "<line class=\"\(name)\" x1=\"\(Self.f(px))\" y1=\"\(Self.f(Self.top))\" x2=\"\(Self.f(px))\" y2=\"\(Self.f(Self.top + plotHeight))\" stroke=\"\(color)\" \(style)/>\n"
+                out +=
+                    "<line class=\"\(name)\" x1=\"\(Self.f(px))\" y1=\"\(Self.f(Self.top))\" x2=\"\(Self.f(px))\" y2=\"\(Self.f(Self.top + plotHeight))\" stroke=\"\(color)\" \(style)/>\n"
             }
             for group in Self.labelGroups(marks, x: { x(Double($0)) }) {
                 let px = x(Double(group.step)) + (name == "restart" ? 3 : -11)
-                out += "<text class=\"\(name)-label\" x=\"\(Self.f(px))\" y=\"\(Self.f(Self.top + 12))\" font-size=\"10\" fill=\"\(color)\" transform=\"rotate(90 \(Self.f(px)) \(Self.f(Self.top + 12)))\">\(Self.escape(group.label))</text>\n"
+                out +=
+                    "<text class=\"\(name)-label\" x=\"\(Self.f(px))\" y=\"\(Self.f(Self.top + 12))\" font-size=\"10\" fill=\"\(color)\" transform=\"rotate(90 \(Self.f(px)) \(Self.f(Self.top + 12)))\">\(Self.escape(group.label))</text>\n"
             }
         }
 
         // Legend.
         var legendY = Self.top + 14
         for (buckets, name, color, _) in series.reversed() where buckets.hasValues {
-            out += "<line x1=\"\(Self.f(Self.left + plotWidth - 110))\" y1=\"\(Self.f(legendY - 4))\" x2=\"\(Self.f(Self.left + plotWidth - 90))\" y2=\"\(Self.f(legendY - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>"
+            out +=
+                "<line x1=\"\(Self.f(Self.left + plotWidth - 110))\" y1=\"\(Self.f(legendY - 4))\" x2=\"\(Self.f(Self.left + plotWidth - 90))\" y2=\"\(Self.f(legendY - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>"
             out += "<text x=\"\(Self.f(Self.left + plotWidth - 84))\" y=\"\(Self.f(legendY))\">\(name)</text>\n"
             legendY += 16
         }
         for (marks, name, color, style) in kinds where !marks.isEmpty {
-            out += "<line x1=\"\(Self.f(Self.left + plotWidth - 110))\" y1=\"\(Self.f(legendY - 4))\" x2=\"\(Self.f(Self.left + plotWidth - 90))\" y2=\"\(Self.f(legendY - 4))\" stroke=\"\(color)\" \(style)/>"
-            out += "<text x=\"\(Self.f(Self.left + plotWidth - 84))\" y=\"\(Self.f(legendY))\">\(name.replacingOccurrences(of: "-", with: " "))</text>\n"
+            out +=
+                "<line x1=\"\(Self.f(Self.left + plotWidth - 110))\" y1=\"\(Self.f(legendY - 4))\" x2=\"\(Self.f(Self.left + plotWidth - 90))\" y2=\"\(Self.f(legendY - 4))\" stroke=\"\(color)\" \(style)/>"
+            out +=
+                "<text x=\"\(Self.f(Self.left + plotWidth - 84))\" y=\"\(Self.f(legendY))\">\(name.replacingOccurrences(of: "-", with: " "))</text>\n"
             legendY += 16
         }
         if !rate.hasValues {
-            out += "<text x=\"\(Self.f(Self.left + plotWidth / 2))\" y=\"\(Self.f(Self.top + plotHeight / 2))\" text-anchor=\"middle\" fill=\"#555\">no logged rates</text>\n"
+            out +=
+                "<text x=\"\(Self.f(Self.left + plotWidth / 2))\" y=\"\(Self.f(Self.top + plotHeight / 2))\" text-anchor=\"middle\" fill=\"#555\">no logged rates</text>\n"
         }
         return out + "</svg>\n"
     }
@@ -163,7 +181,9 @@ struct RatePlot {
             let noun = group.allSatisfy { $0.label.hasPrefix("schedule change") } ? "schedule changes" : "restarts"
             return Mark(
                 step: first.step,
-                label: "\(group.count) \(noun), steps \(NiceTicks.label(Double(first.step)))–\(NiceTicks.label(Double(last.step)))")
+                label:
+                    "\(group.count) \(noun), steps \(NiceTicks.label(Double(first.step)))–\(NiceTicks.label(Double(last.step)))"
+            )
         }
     }
 

@@ -22,7 +22,8 @@ extension LRLedger {
                     // Programs (CSV, JSON) get the stored Keras JSON; people get a summary.
                     output.format == .json
                         ? .raw(run.schedule)
-                        : output.format == .csv ? .text(run.schedule) : .text(ScheduleText.summary(run.schedule, run.dtype)),
+                        : output.format == .csv
+                            ? .text(run.schedule) : .text(ScheduleText.summary(run.schedule, run.dtype)),
                     .text(run.updatedAt),
                 ])
             }

@@ -20,7 +20,9 @@ extension LRLedger {
         @Argument(help: "The SQL to run, e.g. \"SELECT step, rate FROM rate_history WHERE run = 'demo'\".")
         var query: String
 
-        @Option(parsing: .unconditional, help: ArgumentHelp("Stop the query after this many seconds (default: no limit).", valueName: "seconds"))
+        @Option(
+            parsing: .unconditional,
+            help: ArgumentHelp("Stop the query after this many seconds (default: no limit).", valueName: "seconds"))
         var timeout: Double?
 
         @OptionGroup var output: FormatOptions

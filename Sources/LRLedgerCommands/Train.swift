@@ -46,7 +46,9 @@ extension LRLedger {
         @Option(help: "A CSV file to train on: numeric features, last column an integer class label.")
         var data: String?
 
-        @Option(parsing: .unconditional, help: "The seed for initial weights, data order and the built-in data set (default 0).")
+        @Option(
+            parsing: .unconditional,
+            help: "The seed for initial weights, data order and the built-in data set (default 0).")
         var seed: UInt64?
 
         @Option(parsing: .unconditional, help: "Samples per update (default 32).")
@@ -105,8 +107,10 @@ extension LRLedger {
             try await group.run()
             if let outcome = service.outcome {
                 switch outcome.kind {
-                case .finished: print("run \(run): finished at step \(outcome.step) (\(outcome.trainedSteps) steps trained now)")
-                case .interrupted: print("run \(run): interrupted at step \(outcome.step); run the same command to resume")
+                case .finished:
+                    print("run \(run): finished at step \(outcome.step) (\(outcome.trainedSteps) steps trained now)")
+                case .interrupted:
+                    print("run \(run): interrupted at step \(outcome.step); run the same command to resume")
                 case .alreadyFinished: print("run \(run): already finished at step \(outcome.step)")
                 }
             }

@@ -140,7 +140,8 @@ public final class Ledger: Sendable {
         case .ledger:
             break
         }
-        let logFilesExisted = FileManager.default.fileExists(atPath: path + "-wal")
+        let logFilesExisted =
+            FileManager.default.fileExists(atPath: path + "-wal")
             || FileManager.default.fileExists(atPath: path + "-shm")
         var grdbConfiguration = Configuration()
         grdbConfiguration.label = "lrledger.readonly"

@@ -122,7 +122,9 @@ struct DaemonTests {
         #expect(audit.status == 0, "\(audit.stdout)\(audit.stderr)")
     }
 
-    @Test("a run killed after commits without a model state resumes to the same history and model as an uninterrupted one")
+    @Test(
+        "a run killed after commits without a model state resumes to the same history and model as an uninterrupted one"
+    )
     func boundedCommitsResumeExactly() throws {
         let folder = try TemporaryDirectory()
         let db = folder.path("ledger.sqlite")
@@ -154,7 +156,9 @@ struct DaemonTests {
         #expect(audit.status == 0, "\(audit.stdout)\(audit.stderr)")
     }
 
-    @Test("a trainer of run B survives a stopped program holding the write lock for 10 s, logs that it waits, and finishes")
+    @Test(
+        "a trainer of run B survives a stopped program holding the write lock for 10 s, logs that it waits, and finishes"
+    )
     func trainerWaitsForAStoppedLockHolder() throws {
         let folder = try TemporaryDirectory()
         let db = folder.path("ledger.sqlite")
@@ -199,7 +203,8 @@ struct DaemonTests {
         let command = ["train", "--db", db, "--run", "wide", "--steps", "10", "--data", data]
         let started = Date()
         let result = try BoundedProcess.lrledger(command, timeout: 120)
-        FaultTests.expectRefusal(result, command, mentioning: ["62000 features", "1024 classes", "one checkpoint can hold"])
+        FaultTests.expectRefusal(
+            result, command, mentioning: ["62000 features", "1024 classes", "one checkpoint can hold"])
         #expect(Date().timeIntervalSince(started) < 60, "refused before training")
         #expect(!FileManager.default.fileExists(atPath: db), "nothing was created")
     }

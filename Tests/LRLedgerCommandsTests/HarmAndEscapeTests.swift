@@ -203,7 +203,10 @@ struct HarmAndEscapeTests {
         // Foundation's Process takes only valid strings: pass the raw byte through a shell.
         let shell = try BoundedProcess.run(
             URL(fileURLWithPath: "/bin/sh"),
-            ["-c", "exec \"$0\" train --db \"$1\" --run \"$(printf 'a\\377b')\" --steps 10", LRLedgerProcess.binary.path, db],
+            [
+                "-c", "exec \"$0\" train --db \"$1\" --run \"$(printf 'a\\377b')\" --steps 10",
+                LRLedgerProcess.binary.path, db,
+            ],
             timeout: 60)
         FaultTests.expectRefusal(shell, ["train", "--run", "a\\377b"], mentioning: ["UTF-8"])
         #expect(try Self.listing(folder).isEmpty, "no ledger was created")
@@ -216,7 +219,9 @@ struct HarmAndEscapeTests {
         // A name written with plain SQL, as an older lrledger or another program could.
         _ = try SQLiteShell.modify(db, "UPDATE run SET name = 'de' || char(27) || '[2Jmo' || char(10) || 'x'")
         let name = "de\u{1B}[2Jmo\nx"
-        for arguments in [["runs"], ["show", name], ["history", name, "--to", "2"], ["sql", "SELECT name FROM runs"]] {
+        for arguments in [
+            ["runs"], ["show", name], ["history", name, "--to", "2"], ["sql", "SELECT name FROM runs"],
+        ] {
             let result = try BoundedProcess.lrledger(arguments + ["--db", db])
             #expect(result.status == 0, "\(arguments): \(result.stderr)")
             #expect(!result.stdout.contains("\u{1B}"), "\(arguments) printed a raw escape")

@@ -82,7 +82,10 @@ struct RoughEdgeTests {
         for model in ["none", "softmax"] {
             let db = folder.path("\(model).sqlite")
             let trained = try BoundedProcess.lrledger(
-                ["train", "--db", db, "--run", "r", "--steps", "200000", "--checkpoint-every", "1000", "--model", model],
+                [
+                    "train", "--db", db, "--run", "r", "--steps", "200000", "--checkpoint-every", "1000", "--model",
+                    model,
+                ],
                 timeout: 600)
             #expect(trained.status == 0, "\(trained.stderr)")
             let sql = "SELECT sum(pgsize) * 1.0 / (SELECT count(*) FROM rate_log) FROM dbstat WHERE name = 'rate_log'"
@@ -126,7 +129,8 @@ struct RoughEdgeTests {
 
     @Test("restart marks closer than a label share one label")
     func closeRestartsShareALabel() {
-        let marks = (0..<5).map { RatePlot.Mark(step: Int64(1000 + $0), label: "restart after crashed") }
+        let marks =
+            (0..<5).map { RatePlot.Mark(step: Int64(1000 + $0), label: "restart after crashed") }
             + [RatePlot.Mark(step: 900_000, label: "restart after interrupted")]
         let groups = RatePlot.labelGroups(marks) { Double($0) / 1_000_000 * 800 }
         #expect(groups.count == 2)

@@ -13,7 +13,9 @@ struct UserSQLTests {
         var connection: OpaquePointer?
         defer { sqlite3_close(connection) }
         #expect(sqlite3_open(path, &connection) == SQLITE_OK)
-        #expect(sqlite3_exec(connection, "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('x')", nil, nil, nil) == SQLITE_OK)
+        #expect(
+            sqlite3_exec(connection, "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('x')", nil, nil, nil)
+                == SQLITE_OK)
     }
 
     @Test("a path that reads as an SQLite URI opens as a file of that name, never the database the URI names")

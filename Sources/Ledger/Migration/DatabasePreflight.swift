@@ -187,7 +187,9 @@ enum DatabasePreflight {
     /// with commits in it is checkpointed, as its next opener would. Does nothing when
     /// the file or its folder cannot be written.
     static func removeLogFilesIfUnused(path: String) {
-        guard FileManager.default.fileExists(atPath: path + "-wal") || FileManager.default.fileExists(atPath: path + "-shm"),
+        guard
+            FileManager.default.fileExists(atPath: path + "-wal")
+                || FileManager.default.fileExists(atPath: path + "-shm"),
             access(path, W_OK) == 0, unwritableFolder(of: path) == nil
         else { return }
         var connection: OpaquePointer?

@@ -55,7 +55,8 @@ final class UserSQLAuthorizer {
             { context, action, first, second, _, _ in
                 guard let context else { return SQLITE_DENY }
                 let authorizer = Unmanaged<UserSQLAuthorizer>.fromOpaque(context).takeUnretainedValue()
-                return authorizer.authorize(action, first.map { String(cString: $0) }, second.map { String(cString: $0) })
+                return authorizer.authorize(
+                    action, first.map { String(cString: $0) }, second.map { String(cString: $0) })
             }, Unmanaged.passUnretained(self).toOpaque())
     }
 

@@ -31,7 +31,8 @@ final class UserSQLConnection {
         guard code == SQLITE_OK, let connection else {
             let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
             sqlite3_close_v2(connection)
-            throw LedgerError(DatabaseError(resultCode: ResultCode(rawValue: code), message: message), path: path,
+            throw LedgerError(
+                DatabaseError(resultCode: ResultCode(rawValue: code), message: message), path: path,
                 action: "open the database read-only")
         }
         handle = connection
@@ -42,7 +43,8 @@ final class UserSQLConnection {
             sqlite3_close_v2(handle)
             throw LedgerError(
                 .notAllowed,
-                "cannot run user SQL safely: this SQLite library does not let lrledger turn off fts3_tokenizer; nothing was run")
+                "cannot run user SQL safely: this SQLite library does not let lrledger turn off fts3_tokenizer; nothing was run"
+            )
         }
         authorizer.install(on: handle)
         sqlite3_progress_handler(

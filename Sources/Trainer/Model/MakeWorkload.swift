@@ -33,7 +33,8 @@ public func makeWorkload(settings: WorkloadSettings, maximumStateBytes: Int?) th
     case .softmax:
         let dataset = try settings.dataPath.map { try Dataset(csvAt: $0) } ?? Dataset.synthetic(seed: settings.seed)
         if let maximumStateBytes {
-            let bytes = SoftmaxRegression.stateByteCount(classCount: dataset.classCount, featureCount: dataset.featureCount)
+            let bytes = SoftmaxRegression.stateByteCount(
+                classCount: dataset.classCount, featureCount: dataset.featureCount)
             if bytes > maximumStateBytes {
                 throw WorkloadError(
                     .stateTooLarge, field: "data",

@@ -67,7 +67,8 @@ public struct TrainingRequest: Sendable {
         if name.isEmpty { return "the run name is empty" }
         for scalar in name.unicodeScalars {
             if isControl(scalar) {
-                return "the run name \(escaped(name)) holds the control character \(codePoint(scalar)); use letters, digits and punctuation"
+                return
+                    "the run name \(escaped(name)) holds the control character \(codePoint(scalar)); use letters, digits and punctuation"
             }
             if scalar == "\u{FFFD}" {
                 return "the run name \(escaped(name)) holds U+FFFD, the mark of invalid UTF-8; name runs in valid UTF-8"

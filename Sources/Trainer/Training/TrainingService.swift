@@ -125,7 +125,8 @@ public final class TrainingService: Service, @unchecked Sendable {
             } else if writer.resumeStep > 0 {
                 throw TrainingError(
                     .missingCheckpoint,
-                    "run '\(request.run)' is at step \(writer.resumeStep) but has no checkpoint to continue its model from")
+                    "run '\(request.run)' is at step \(writer.resumeStep) but has no checkpoint to continue its model from"
+                )
             }
             guard workload.updateCount == UInt64(writer.resumeStep) else {
                 throw TrainingError(
@@ -236,13 +237,17 @@ public final class TrainingService: Service, @unchecked Sendable {
             if step % checkpointEvery == 0 {
                 let state = workload.encodeState()
                 let at = step
-                try await waitingForLock("commit step \(at)", logger: logger) { try writer.commit(step: at, state: state) }
+                try await waitingForLock("commit step \(at)", logger: logger) {
+                    try writer.commit(step: at, state: state)
+                }
                 checkpointed = step
                 buffered = 0
             } else if buffered >= maximumBuffered {
                 // Bounded memory: the rows and the counter, without the model's state.
                 let at = step
-                try await waitingForLock("commit step \(at)", logger: logger) { try writer.commit(step: at, state: nil) }
+                try await waitingForLock("commit step \(at)", logger: logger) {
+                    try writer.commit(step: at, state: nil)
+                }
                 buffered = 0
             }
             if step & 7 == 0 {
