@@ -110,7 +110,6 @@ public final class TrainingService: Service, @unchecked Sendable {
         let ledger = try await waitingForLock("open the ledger", logger: logger) {
             try Ledger(path: ledgerPath, configuration: configuration)
         }
-        defer { try? ledger.close() }
         let writer = try await waitingForLock("attach", logger: logger) { try ledger.attach(attachRequest) }
         logger[metadataKey: "segment"] = "\(writer.segmentID)"
         do {
