@@ -1,3 +1,4 @@
+import Ledger
 import Schedules
 
 /// What to train: the run, its schedule, how far, and how often to log and commit.
@@ -57,48 +58,8 @@ public struct TrainingRequest: Sendable {
         }
     }
 
-    /// Why `name` cannot name a run, or nil when it can.
-    ///
-    /// A run's name is printed in tables, log lines and plots: it must be non-empty text
-    /// without control characters (line breaks, tabs, ANSI escapes, NUL), bidirectional
-    /// overrides (which reorder what a terminal shows) and U+FFFD, which is what invalid
-    /// UTF-8 turns into (two different byte strings would otherwise become one run).
+    /// Why `name` cannot name a run, or nil when it can: `RunName.problem(_:)`.
     public static func runNameProblem(_ name: String) -> String? {
-        if name.isEmpty { return "the run name is empty" }
-        for scalar in name.unicodeScalars {
-            if isControl(scalar) {
-                return
-                    "the run name \(escaped(name)) holds the control character \(codePoint(scalar)); use letters, digits and punctuation"
-            }
-            if scalar == "\u{FFFD}" {
-                return "the run name \(escaped(name)) holds U+FFFD, the mark of invalid UTF-8; name runs in valid UTF-8"
-            }
-        }
-        return nil
-    }
-
-    /// Control characters, line and paragraph separators, bidirectional overrides.
-    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        let category = scalar.properties.generalCategory
-        return category == .control || category == .lineSeparator || category == .paragraphSeparator
-            || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
-    }
-
-    private static func codePoint(_ scalar: Unicode.Scalar) -> String {
-        let hex = String(scalar.value, radix: 16, uppercase: true)
-        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-    }
-
-    /// The name with its control characters written as `\u{1b}`, for the message.
-    private static func escaped(_ name: String) -> String {
-        var out = "'"
-        for scalar in name.unicodeScalars {
-            if isControl(scalar) {
-                out += "\\u{" + String(scalar.value, radix: 16) + "}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "'"
+        RunName.problem(name)
     }
 }
