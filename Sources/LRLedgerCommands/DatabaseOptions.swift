@@ -13,6 +13,14 @@ public struct DatabaseOptions: ParsableArguments {
         if explicitPath?.isEmpty == true {
             throw ValidationError("--db needs the path of a ledger file, got an empty string")
         }
+        // SQLite reads `file:...` as a URI whose parameters (mode, vfs, immutable) would
+        // bypass the checks made on the path; the ledger opens such a name as a plain
+        // file, but a user who wrote it almost certainly meant a URI: say so.
+        if path.lowercased().hasPrefix("file:") {
+            let source = explicitPath != nil ? "--db" : "LRLEDGER_DB"
+            throw ValidationError(
+                "\(source) takes a file path, not an SQLite URI: \(path); for a file with that name, write ./\(path)")
+        }
     }
 
     /// `--db`, else `LRLEDGER_DB`, else `./lrledger.sqlite`.

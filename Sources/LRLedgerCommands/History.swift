@@ -15,10 +15,10 @@ extension LRLedger {
         @Argument(help: ArgumentHelp("The run's name.", valueName: "run"))
         var runName: String
 
-        @Option(help: "The first step to print.")
+        @Option(parsing: .unconditional, help: "The first step to print.")
         var from: Int64?
 
-        @Option(help: "The last step to print (inclusive).")
+        @Option(parsing: .unconditional, help: "The last step to print (inclusive).")
         var to: Int64?
 
         @OptionGroup var output: FormatOptions
@@ -33,6 +33,11 @@ extension LRLedger {
             // A rate is printed in the dtype of the schedule in force at its step.
             let versions = detail.schedules
             var printer = RowPrinter(format: output.format, columns: ["step", "rate", "loss", "segment"])
+            // The table aligns on its first rows; leave room for the widest step and segment.
+            printer.minimumWidths = [
+                String(max(detail.summary.step, to ?? 0)).count, 0, 0,
+                String(detail.segments.last?.id ?? 1).count,
+            ]
             printer.begin()
             var version = 0
             try ledger.history(run: runName, from: from, to: to) { row in

@@ -6,17 +6,24 @@ extension LRLedger {
     /// `lrledger plot RUN --output FILE.svg`.
     struct Plot: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Draw a run's rate (and loss) against step as SVG, with each restart marked.")
+            abstract: "Draw a run's rate (and loss) against step as SVG, with restarts and schedule changes marked.",
+            discussion: """
+                --output must name an .svg file, or be - for standard output. lrledger refuses to write over \
+                an SQLite database (a ledger), a symbolic link, a folder, a device or a FIFO, and replaces an \
+                existing SVG file only once the new one is complete.
+                """)
 
         @OptionGroup var database: DatabaseOptions
 
         @Argument(help: ArgumentHelp("The run's name.", valueName: "run"))
         var runName: String
 
-        @Option(help: "The SVG file to write.")
+        @Option(help: "The SVG file to write (a name ending in .svg), or - for standard output.")
         var output: String
 
         func run() throws {
+            // Refuse a dangerous target before reading anything.
+            let target = try OutputFile(path: output)
             let ledger = try Ledger.openReadOnly(path: database.path)
             let detail = try ledger.run(named: runName)
             let summary = detail.summary
@@ -27,18 +34,24 @@ extension LRLedger {
                     + Self.restarts(max(0, detail.segments.count - 1)),
                 firstStep: 0, lastStep: max(summary.step, summary.targetSteps) - 1)
             for (previous, segment) in zip(detail.segments, detail.segments.dropFirst()) {
-                plot.restarts.append(
-                    RatePlot.Restart(
-                        step: segment.startStep, label: "restart after \(previous.endReason?.rawValue ?? "open")"))
+                let label =
+                    previous.endReason == .finished
+                    ? "continued after finished" : "restart after \(previous.endReason?.rawValue ?? "open")"
+                plot.restarts.append(RatePlot.Mark(step: segment.startStep, label: label))
+            }
+            for version in detail.schedules.dropFirst() {
+                plot.scheduleChanges.append(
+                    RatePlot.Mark(
+                        step: version.fromStep,
+                        label: "schedule change: \(ScheduleText.summary(version.config, version.dtype))"))
             }
             try ledger.history(run: runName) { row in plot.add(step: row.step, rate: row.rate, loss: row.loss) }
-            let url = URL(fileURLWithPath: output)
-            do {
-                try Data(plot.svg().utf8).write(to: url, options: .atomic)
-            } catch {
-                throw ValidationError("cannot write \(output): \(error.localizedDescription)")
+            try target.write(Data(plot.svg().utf8))
+            if !target.isStandardOutput {
+                print(
+                    "wrote \(LRLedger.escapingControlCharacters(output)): \(detail.loggedRows) logged steps, "
+                        + "\(Self.restarts(plot.restarts.count)) marked")
             }
-            print("wrote \(output): \(detail.loggedRows) logged steps, \(Self.restarts(plot.restarts.count)) marked")
         }
 
         static func restarts(_ count: Int) -> String {

@@ -24,7 +24,9 @@ extension LRLedger {
 
         @OptionGroup var output: FormatOptions
 
-        @Argument(help: "Optimizer steps to evaluate the schedule at.")
+        // Unrecognized words are steps too, so a negative step (-1) reaches the step parser
+        // and gets its message instead of "unknown option".
+        @Argument(parsing: .allUnrecognized, help: "Optimizer steps to evaluate the schedule at.")
         var steps: [String]
 
         func validate() throws {

@@ -1,12 +1,17 @@
 import Foundation
 
 /// An SVG chart of a run's rate (left axis) and loss (right axis) against step, with a
-/// dashed vertical mark at each restart labelled with how the previous process ended.
+/// dashed vertical mark at each restart labelled with how the previous process ended,
+/// and a solid purple mark at each recorded schedule change.
+///
+/// Marks closer together than a label's height share one label ("3 restarts, steps
+/// 1200–1500"), so a run restarted many times stays readable.
 ///
 /// Points are gathered into one bucket per pixel column (first, minimum and maximum
 /// of each), so a run of ten million steps draws as fast and as faithfully as a short one.
 struct RatePlot {
-    struct Restart {
+    /// A vertical mark at a step, with its label.
+    struct Mark {
         let step: Int64
         let label: String
     }
@@ -15,7 +20,8 @@ struct RatePlot {
     let subtitle: String
     let firstStep: Int64
     let lastStep: Int64
-    var restarts: [Restart] = []
+    var restarts: [Mark] = []
+    var scheduleChanges: [Mark] = []
 
     static let width = 960.0
     static let height = 540.0
@@ -49,7 +55,9 @@ struct RatePlot {
     func svg() -> String {
         let plotWidth = Self.width - Self.left - Self.right
         let plotHeight = Self.height - Self.top - Self.bottom
-        let x = { (step: Double) in Self.left + (step - Double(self.firstStep)) / Double(self.lastStep - self.firstStep) * plotWidth }
+        let x = { (step: Double) in
+            Self.left + (step - Double(self.firstStep)) / Double(self.lastStep - self.firstStep) * plotWidth
+        }
         var out = """
             <?xml version="1.0" encoding="UTF-8"?>
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(Self.width))" height="\(Int(Self.height))" viewBox="0 0 \(Int(Self.width)) \(Int(Self.height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
@@ -62,15 +70,20 @@ struct RatePlot {
         // X axis ticks.
         for tick in NiceTicks.ticks(from: Double(firstStep), to: Double(lastStep)) {
             let px = x(tick)
-            out += "<line x1=\"\(Self.f(px))\" y1=\"\(Self.f(Self.top + plotHeight))\" x2=\"\(Self.f(px))\" y2=\"\(Self.f(Self.top + plotHeight + 5))\" stroke=\"#333\"/>"
-            out += "<text x=\"\(Self.f(px))\" y=\"\(Self.f(Self.top + plotHeight + 19))\" text-anchor=\"middle\">\(NiceTicks.label(tick))</text>\n"
+            out +=
+                "<line x1=\"\(Self.f(px))\" y1=\"\(Self.f(Self.top + plotHeight))\" x2=\"\(Self.f(px))\" y2=\"\(Self.f(Self.top + plotHeight + 5))\" stroke=\"#333\"/>"
+            out +=
+                "<text x=\"\(Self.f(px))\" y=\"\(Self.f(Self.top + plotHeight + 19))\" text-anchor=\"middle\">\(NiceTicks.label(tick))</text>\n"
         }
-        out += "<text x=\"\(Self.f(Self.left + plotWidth / 2))\" y=\"\(Self.f(Self.height - 16))\" text-anchor=\"middle\">step</text>\n"
+        out +=
+            "<text x=\"\(Self.f(Self.left + plotWidth / 2))\" y=\"\(Self.f(Self.height - 16))\" text-anchor=\"middle\">step</text>\n"
 
         // Series with their own vertical axes: rate on the left (log scale when it spans
         // more than two decades, as inverse-time decay does), loss on the right (the mean
         // of each pixel column, drawn lighter and under the rate).
-        let series: [(Buckets, String, String, Bool)] = [(loss, "loss", "#d62728", false), (rate, "rate", "#1f77b4", true)]
+        let series: [(Buckets, String, String, Bool)] = [
+            (loss, "loss", "#d62728", false), (rate, "rate", "#1f77b4", true),
+        ]
         for (buckets, name, color, isLeft) in series where buckets.hasValues {
             let logarithmic = isLeft && buckets.minimum > 0 && buckets.maximum / buckets.minimum > 100
             let axis: Axis
@@ -84,48 +97,95 @@ struct RatePlot {
             for tick in axis.ticks {
                 let py = y(tick)
                 let tickEnd = isLeft ? axisX - 5 : axisX + 5
-                out += "<line x1=\"\(Self.f(axisX))\" y1=\"\(Self.f(py))\" x2=\"\(Self.f(tickEnd))\" y2=\"\(Self.f(py))\" stroke=\"\(color)\"/>"
+                out +=
+                    "<line x1=\"\(Self.f(axisX))\" y1=\"\(Self.f(py))\" x2=\"\(Self.f(tickEnd))\" y2=\"\(Self.f(py))\" stroke=\"\(color)\"/>"
                 if isLeft {
-                    out += "<line x1=\"\(Self.f(Self.left))\" y1=\"\(Self.f(py))\" x2=\"\(Self.f(Self.left + plotWidth))\" y2=\"\(Self.f(py))\" stroke=\"#eee\"/>"
+                    out +=
+                        "<line x1=\"\(Self.f(Self.left))\" y1=\"\(Self.f(py))\" x2=\"\(Self.f(Self.left + plotWidth))\" y2=\"\(Self.f(py))\" stroke=\"#eee\"/>"
                 }
-                out += "<text x=\"\(Self.f(isLeft ? axisX - 8 : axisX + 8))\" y=\"\(Self.f(py + 4))\" text-anchor=\"\(isLeft ? "end" : "start")\" fill=\"\(color)\">\(NiceTicks.label(tick))</text>\n"
+                out +=
+                    "<text x=\"\(Self.f(isLeft ? axisX - 8 : axisX + 8))\" y=\"\(Self.f(py + 4))\" text-anchor=\"\(isLeft ? "end" : "start")\" fill=\"\(color)\">\(NiceTicks.label(tick))</text>\n"
             }
             let labelX = isLeft ? 18.0 : Self.width - 18
-            let axisName = logarithmic ? "\(name) (log scale)" : (isLeft ? name : "\(name) (mean per pixel)")
-            out += "<text x=\"\(Self.f(labelX))\" y=\"\(Self.f(Self.top + plotHeight / 2))\" text-anchor=\"middle\" fill=\"\(color)\" transform=\"rotate(-90 \(Self.f(labelX)) \(Self.f(Self.top + plotHeight / 2)))\">\(axisName)</text>\n"
+            let axisName = logarithmic ? "\(name) (log scale)" : (isLeft ? name : "\(name) (mean over nearby steps)")
+            out +=
+                "<text x=\"\(Self.f(labelX))\" y=\"\(Self.f(Self.top + plotHeight / 2))\" text-anchor=\"middle\" fill=\"\(color)\" transform=\"rotate(-90 \(Self.f(labelX)) \(Self.f(Self.top + plotHeight / 2)))\">\(axisName)</text>\n"
             var points: [String] = []
             for (step, value) in isLeft ? buckets.points() : buckets.means() {
                 points.append("\(Self.f(x(Double(step)))),\(Self.f(y(value)))")
             }
             let style = isLeft ? "stroke-width=\"2\"" : "stroke-width=\"1\" stroke-opacity=\"0.6\""
-            out += "<polyline class=\"\(name)\" fill=\"none\" stroke=\"\(color)\" \(style) points=\"\(points.joined(separator: " "))\"/>\n"
+            out +=
+                "<polyline class=\"\(name)\" fill=\"none\" stroke=\"\(color)\" \(style) points=\"\(points.joined(separator: " "))\"/>\n"
         }
 
-        // Restarts.
-        for restart in restarts {
-            let px = x(Double(restart.step))
-            out += "<g class=\"restart\"><line x1=\"\(Self.f(px))\" y1=\"\(Self.f(Self.top))\" x2=\"\(Self.f(px))\" y2=\"\(Self.f(Self.top + plotHeight))\" stroke=\"#7f7f7f\" stroke-dasharray=\"4 3\"/>"
-            out += "<text x=\"\(Self.f(px + 3))\" y=\"\(Self.f(Self.top + 12))\" font-size=\"10\" fill=\"#555\" transform=\"rotate(90 \(Self.f(px + 3)) \(Self.f(Self.top + 12)))\">\(Self.escape(restart.label))</text></g>\n"
+        // Restarts (dashed grey) and schedule changes (solid purple).
+        let kinds: [([Mark], String, String, String)] = [
+            (restarts, "restart", "#7f7f7f", "stroke-dasharray=\"4 3\""),
+            (scheduleChanges, "schedule-change", "#9467bd", "stroke-width=\"1.5\""),
+        ]
+        for (marks, name, color, style) in kinds {
+            for mark in marks {
+                let px = x(Double(mark.step))
+                out +=
+                    "<line class=\"\(name)\" x1=\"\(Self.f(px))\" y1=\"\(Self.f(Self.top))\" x2=\"\(Self.f(px))\" y2=\"\(Self.f(Self.top + plotHeight))\" stroke=\"\(color)\" \(style)/>\n"
+            }
+            for group in Self.labelGroups(marks, x: { x(Double($0)) }) {
+                let px = x(Double(group.step)) + (name == "restart" ? 3 : -11)
+                out +=
+                    "<text class=\"\(name)-label\" x=\"\(Self.f(px))\" y=\"\(Self.f(Self.top + 12))\" font-size=\"10\" fill=\"\(color)\" transform=\"rotate(90 \(Self.f(px)) \(Self.f(Self.top + 12)))\">\(Self.escape(group.label))</text>\n"
+            }
         }
 
         // Legend.
         var legendY = Self.top + 14
         for (buckets, name, color, _) in series.reversed() where buckets.hasValues {
-            out += "<line x1=\"\(Self.f(Self.left + plotWidth - 110))\" y1=\"\(Self.f(legendY - 4))\" x2=\"\(Self.f(Self.left + plotWidth - 90))\" y2=\"\(Self.f(legendY - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>"
+            out +=
+                "<line x1=\"\(Self.f(Self.left + plotWidth - 110))\" y1=\"\(Self.f(legendY - 4))\" x2=\"\(Self.f(Self.left + plotWidth - 90))\" y2=\"\(Self.f(legendY - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>"
             out += "<text x=\"\(Self.f(Self.left + plotWidth - 84))\" y=\"\(Self.f(legendY))\">\(name)</text>\n"
             legendY += 16
         }
-        if !restarts.isEmpty {
-            out += "<line x1=\"\(Self.f(Self.left + plotWidth - 110))\" y1=\"\(Self.f(legendY - 4))\" x2=\"\(Self.f(Self.left + plotWidth - 90))\" y2=\"\(Self.f(legendY - 4))\" stroke=\"#7f7f7f\" stroke-dasharray=\"4 3\"/>"
-            out += "<text x=\"\(Self.f(Self.left + plotWidth - 84))\" y=\"\(Self.f(legendY))\">restart</text>\n"
+        for (marks, name, color, style) in kinds where !marks.isEmpty {
+            out +=
+                "<line x1=\"\(Self.f(Self.left + plotWidth - 110))\" y1=\"\(Self.f(legendY - 4))\" x2=\"\(Self.f(Self.left + plotWidth - 90))\" y2=\"\(Self.f(legendY - 4))\" stroke=\"\(color)\" \(style)/>"
+            out +=
+                "<text x=\"\(Self.f(Self.left + plotWidth - 84))\" y=\"\(Self.f(legendY))\">\(name.replacingOccurrences(of: "-", with: " "))</text>\n"
+            legendY += 16
         }
         if !rate.hasValues {
-            out += "<text x=\"\(Self.f(Self.left + plotWidth / 2))\" y=\"\(Self.f(Self.top + plotHeight / 2))\" text-anchor=\"middle\" fill=\"#555\">no logged rates</text>\n"
+            out +=
+                "<text x=\"\(Self.f(Self.left + plotWidth / 2))\" y=\"\(Self.f(Self.top + plotHeight / 2))\" text-anchor=\"middle\" fill=\"#555\">no logged rates</text>\n"
         }
         return out + "</svg>\n"
     }
 
     static func f(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    /// The minimum horizontal distance, in pixels, between two mark labels (a label is
+    /// 10-pixel text turned on its side).
+    static let labelSpacing = 12.0
+
+    /// One label per cluster of marks closer than `labelSpacing`: the mark's own label
+    /// when alone, else a count and the steps the cluster spans.
+    static func labelGroups(_ marks: [Mark], x: (Int64) -> Double) -> [Mark] {
+        var groups: [[Mark]] = []
+        for mark in marks.sorted(by: { $0.step < $1.step }) {
+            if let last = groups.last?.last, x(mark.step) - x(last.step) < labelSpacing {
+                groups[groups.count - 1].append(mark)
+            } else {
+                groups.append([mark])
+            }
+        }
+        return groups.map { group in
+            guard group.count > 1, let first = group.first, let last = group.last else { return group[0] }
+            let noun = group.allSatisfy { $0.label.hasPrefix("schedule change") } ? "schedule changes" : "restarts"
+            return Mark(
+                step: first.step,
+                label:
+                    "\(group.count) \(noun), steps \(NiceTicks.label(Double(first.step)))–\(NiceTicks.label(Double(last.step)))"
+            )
+        }
+    }
 
     static func escape(_ text: String) -> String {
         var out = ""
@@ -232,12 +292,26 @@ enum NiceTicks {
         return ticks
     }
 
+    /// A tick's text: whole numbers with thousands separators (`1,500,000`, as steps
+    /// are read), tiny values with an exponent (`1e-04`), others as short decimals.
     static func label(_ value: Double) -> String {
         if value == 0 { return "0" }
-        if abs(value) >= 1e6 || abs(value) < 1e-3 { return String(format: "%.0e", value) }
-        if value == value.rounded() { return String(Int64(value)) }
+        if abs(value) < 1e-3 { return String(format: "%.0e", value) }
+        if value == value.rounded(), abs(value) < 9e18 { return grouped(Int64(value)) }
+        if abs(value) >= 1e6 { return String(format: "%.3g", value) }
         var text = String(format: "%.6f", value)
         while text.hasSuffix("0") { text.removeLast() }
         return text
+    }
+
+    /// `1500000` as `1,500,000`.
+    static func grouped(_ value: Int64) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { out += "," }
+            out.append(digit)
+        }
+        return (value < 0 ? "-" : "") + out
     }
 }

@@ -5,8 +5,13 @@ import Schedules
 ///
 /// CSV and JSON rows go out as they come. A table is aligned on its first
 /// `alignmentWindow` rows, then streams, so ten million rows never sit in memory; a
-/// later, wider cell only pushes its own line out of line. JSON cells are written as
-/// given when marked raw (numbers, nested JSON), otherwise as strings.
+/// later, wider cell only pushes its own line out of line (`minimumWidths` reserves room
+/// for values known to grow, such as steps). JSON cells are written as given when
+/// marked raw (numbers, nested JSON), otherwise as strings.
+///
+/// Table cells, meant for a terminal, have control characters escaped (`\u{1b}`), so
+/// a name or an SQL value cannot move the cursor or forge lines. CSV and JSON keep the
+/// exact text, quoted and escaped by their own rules.
 struct RowPrinter {
     /// A cell: its text and whether JSON should write it unquoted.
     struct Cell {
@@ -29,6 +34,8 @@ struct RowPrinter {
     private var emitted = 0
     private var pending: [[Cell]] = []
     private var widths: [Int]? = nil
+    /// Widths a table column gets at least, by index.
+    var minimumWidths: [Int] = []
     static let alignmentWindow = 1000
     private var write: (String) -> Void
 
@@ -65,6 +72,7 @@ struct RowPrinter {
             }
             write((emitted == 0 ? "\n  {" : ",\n  {") + fields.joined(separator: ", ") + "}")
         case .table:
+            let cells = cells.map { Cell(text: LRLedger.escapingControlCharacters($0.text), raw: $0.raw) }
             if let widths {
                 write(Self.tableLine(cells.map(\.text), widths: widths))
             } else {
@@ -76,7 +84,9 @@ struct RowPrinter {
     }
 
     private mutating func flushTable() {
-        var widths = columns.map(\.count)
+        var widths = columns.enumerated().map { index, name in
+            max(name.count, index < minimumWidths.count ? minimumWidths[index] : 0)
+        }
         for row in pending {
             for (index, cell) in row.enumerated() where index < widths.count {
                 widths[index] = max(widths[index], cell.text.count)

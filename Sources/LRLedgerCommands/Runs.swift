@@ -19,7 +19,11 @@ extension LRLedger {
                 printer.row([
                     .text(run.name), .text(run.status.rawValue), .raw("\(run.step)"), .raw("\(run.targetSteps)"),
                     .text(run.dtype.rawValue),
-                    output.format == .json ? .raw(run.schedule) : .text(ScheduleText.summary(run.schedule, run.dtype)),
+                    // Programs (CSV, JSON) get the stored Keras JSON; people get a summary.
+                    output.format == .json
+                        ? .raw(run.schedule)
+                        : output.format == .csv
+                            ? .text(run.schedule) : .text(ScheduleText.summary(run.schedule, run.dtype)),
                     .text(run.updatedAt),
                 ])
             }

@@ -8,7 +8,11 @@ extension LRLedger {
         static let configuration = CommandConfiguration(
             commandName: "sql",
             abstract: "Run read-only SQL on the ledger (the views runs, rate_history, segments, ...).",
-            discussion: "The database is opened read-only: a statement that would write is refused and the file is unchanged."
+            discussion: """
+                The SQL may only read the ledger. A statement that would write, ATTACH or DETACH, \
+                fts3_tokenizer(), load_extension() and PRAGMAs that set a value are refused before they run, \
+                and the file is unchanged. --timeout stops a query that runs too long.
+                """
         )
 
         @OptionGroup var database: DatabaseOptions
@@ -16,12 +20,23 @@ extension LRLedger {
         @Argument(help: "The SQL to run, e.g. \"SELECT step, rate FROM rate_history WHERE run = 'demo'\".")
         var query: String
 
+        @Option(
+            parsing: .unconditional,
+            help: ArgumentHelp("Stop the query after this many seconds (default: no limit).", valueName: "seconds"))
+        var timeout: Double?
+
         @OptionGroup var output: FormatOptions
+
+        func validate() throws {
+            if let timeout, !(timeout.isFinite && timeout > 0) {
+                throw ValidationError("--timeout must be a number of seconds > 0, got \(timeout)")
+            }
+        }
 
         func run() throws {
             let ledger = try Ledger.openReadOnly(path: database.path)
             var printer: RowPrinter?
-            try ledger.queryValues(query) { names in
+            try ledger.queryValues(query, timeout: timeout) { names in
                 printer?.end()
                 printer = RowPrinter(format: output.format, columns: names)
                 printer?.begin()

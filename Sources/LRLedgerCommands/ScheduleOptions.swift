@@ -12,13 +12,13 @@ struct ScheduleOptions: ParsableArguments {
     )
     var schedule: String?
 
-    @Option(help: "InverseTimeDecay's initial_learning_rate (default 0.1).")
+    @Option(parsing: .unconditional, help: "InverseTimeDecay's initial_learning_rate (default 0.1).")
     var initialLearningRate: String?
 
-    @Option(help: "InverseTimeDecay's decay_steps (default 1.0).")
+    @Option(parsing: .unconditional, help: "InverseTimeDecay's decay_steps (default 1.0).")
     var decaySteps: String?
 
-    @Option(help: "InverseTimeDecay's decay_rate (default 0.5).")
+    @Option(parsing: .unconditional, help: "InverseTimeDecay's decay_rate (default 0.5).")
     var decayRate: String?
 
     @Flag(inversion: .prefixedNo, help: "Apply the decay in discrete intervals of decay_steps (default: off).")

@@ -38,11 +38,40 @@ extension LRLedger {
                 ("checkpoint_sha256", detail.latestCheckpoint?.sha256 ?? ""),
                 ("logged_rows", "\(detail.loggedRows)"), ("superseded_rows", "\(detail.supersededRows)"),
                 ("created_at", run.createdAt), ("updated_at", run.updatedAt),
+                // As JSON, the same arrays `--format json` prints, so CSV leaves nothing out.
+                ("segments", "[" + segmentsJSON(detail).joined(separator: ", ") + "]"),
+                ("schedules", "[" + schedulesJSON(detail).joined(separator: ", ") + "]"),
             ]
         }
 
+        static func segmentsJSON(_ detail: RunDetail) -> [String] {
+            func string(_ text: String?) -> String { text.map(RowPrinter.jsonString) ?? "null" }
+            func number(_ value: Int64?) -> String { value.map { "\($0)" } ?? "null" }
+            return detail.segments.map { segment in
+                "{\"id\": \(segment.id), \"pid\": \(segment.pid), \"host\": \(string(segment.host)), "
+                    + "\"start_step\": \(segment.startStep), \"end_step\": \(number(segment.endStep)), "
+                    + "\"started_at\": \(string(segment.startedAt)), \"ended_at\": \(string(segment.endedAt)), "
+                    + "\"end_reason\": \(string(segment.endReason?.rawValue))}"
+            }
+        }
+
+        static func schedulesJSON(_ detail: RunDetail) -> [String] {
+            func string(_ text: String?) -> String { text.map(RowPrinter.jsonString) ?? "null" }
+            return detail.schedules.map { version in
+                "{\"from_step\": \(version.fromStep), \"dtype\": \(string(version.dtype.rawValue)), "
+                    + "\"schedule\": \(validJSON(version.config)), \"sha256\": \(string(version.sha256)), "
+                    + "\"sha256_matches\": \(version.checksumMatches)}"
+            }
+        }
+
+        /// Prints the table form through one buffered stream, so the lines and the
+        /// segment tables come out in order whether standard output is a terminal or a
+        /// pipe (`print` and the tables' direct writes used to interleave out of order).
         func printTable(_ detail: RunDetail) {
             let run = detail.summary
+            let output = StandardOutput()
+            defer { output.flush() }
+            func print(_ line: String) { output.write(LRLedger.escapingControlCharacters(line) + "\n") }
             print("run         \(run.name)")
             print("status      \(run.status.rawValue)")
             print("step        \(run.step) of \(run.targetSteps)")
@@ -60,7 +89,8 @@ extension LRLedger {
             print("segments")
             var segments = RowPrinter(
                 format: .table,
-                columns: ["id", "pid", "host", "start_step", "end_step", "started_at", "ended_at", "end_reason"])
+                columns: ["id", "pid", "host", "start_step", "end_step", "started_at", "ended_at", "end_reason"],
+                write: output.write)
             for segment in detail.segments {
                 segments.row([
                     .raw("\(segment.id)"), .raw("\(segment.pid)"), .text(segment.host), .raw("\(segment.startStep)"),
@@ -72,7 +102,8 @@ extension LRLedger {
             if detail.schedules.count > 1 {
                 print("")
                 print("schedule changes")
-                var changes = RowPrinter(format: .table, columns: ["from_step", "dtype", "schedule", "sha256_ok"])
+                var changes = RowPrinter(
+                    format: .table, columns: ["from_step", "dtype", "schedule", "sha256_ok"], write: output.write)
                 for version in detail.schedules {
                     changes.row([
                         .raw("\(version.fromStep)"), .text(version.dtype.rawValue),
@@ -88,17 +119,8 @@ extension LRLedger {
             let run = detail.summary
             func string(_ text: String?) -> String { text.map(RowPrinter.jsonString) ?? "null" }
             func number(_ value: Int64?) -> String { value.map { "\($0)" } ?? "null" }
-            let segments = detail.segments.map { segment in
-                "{\"id\": \(segment.id), \"pid\": \(segment.pid), \"host\": \(string(segment.host)), "
-                    + "\"start_step\": \(segment.startStep), \"end_step\": \(number(segment.endStep)), "
-                    + "\"started_at\": \(string(segment.startedAt)), \"ended_at\": \(string(segment.endedAt)), "
-                    + "\"end_reason\": \(string(segment.endReason?.rawValue))}"
-            }
-            let schedules = detail.schedules.map { version in
-                "{\"from_step\": \(version.fromStep), \"dtype\": \(string(version.dtype.rawValue)), "
-                    + "\"schedule\": \(validJSON(version.config)), \"sha256\": \(string(version.sha256)), "
-                    + "\"sha256_matches\": \(version.checksumMatches)}"
-            }
+            let segments = segmentsJSON(detail)
+            let schedules = schedulesJSON(detail)
             return """
                 {
                   "name": \(string(run.name)),

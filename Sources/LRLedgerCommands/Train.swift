@@ -31,13 +31,13 @@ extension LRLedger {
         @Flag(help: "Allow a resumed run to switch to the given schedule from its resume step (recorded).")
         var changeSchedule = false
 
-        @Option(help: "Total optimizer updates the run should reach.")
+        @Option(parsing: .unconditional, help: "Total optimizer updates the run should reach.")
         var steps: Int64
 
-        @Option(help: "Log the rate (and loss) of every K-th step.")
+        @Option(parsing: .unconditional, help: "Log the rate (and loss) of every K-th step.")
         var logEvery: Int64 = 1
 
-        @Option(help: "Commit the step counter, rates and model state every C steps.")
+        @Option(parsing: .unconditional, help: "Commit the step counter, rates and model state every C steps.")
         var checkpointEvery: Int64 = 100
 
         @Option(help: "The workload: softmax (logistic regression by SGD) or none (schedule only). Default softmax.")
@@ -46,30 +46,37 @@ extension LRLedger {
         @Option(help: "A CSV file to train on: numeric features, last column an integer class label.")
         var data: String?
 
-        @Option(help: "The seed for initial weights, data order and the built-in data set (default 0).")
+        @Option(
+            parsing: .unconditional,
+            help: "The seed for initial weights, data order and the built-in data set (default 0).")
         var seed: UInt64?
 
-        @Option(help: "Samples per update (default 32).")
+        @Option(parsing: .unconditional, help: "Samples per update (default 32).")
         var batchSize: Int?
 
-        @Option(help: "SGD momentum in [0, 1) (default 0).")
+        @Option(parsing: .unconditional, help: "SGD momentum in [0, 1) (default 0).")
         var momentum: Double?
 
-        @Option(help: "How many of the latest checkpoints to keep.")
+        @Option(parsing: .unconditional, help: "How many of the latest checkpoints to keep.")
         var keepCheckpoints = 3
 
         @Flag(help: "Commit with synchronous=FULL: survive power loss, at some speed cost.")
         var fullSync = false
 
-        @Option(help: "Seconds to wait for another program's lock on the database before giving up.")
-        var busyTimeout: Double = 5
+        @Option(
+            parsing: .unconditional,
+            help: ArgumentHelp(
+                "Give up after waiting this many seconds for another program's lock on the database (default: wait, logging each wait).",
+                valueName: "seconds"))
+        var busyTimeout: Double?
 
         func validate() throws {
             if steps < 0 { throw ValidationError("--steps must be >= 0, got \(steps)") }
             if logEvery < 1 { throw ValidationError("--log-every must be >= 1, got \(logEvery)") }
             if checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be >= 1, got \(checkpointEvery)") }
             if keepCheckpoints < 1 { throw ValidationError("--keep-checkpoints must be >= 1, got \(keepCheckpoints)") }
-            if !(0...86_400).contains(busyTimeout) {
+            if let problem = TrainingRequest.runNameProblem(run) { throw ValidationError(problem) }
+            if let busyTimeout, !(0...86_400).contains(busyTimeout) {
                 throw ValidationError("--busy-timeout must be a number of seconds from 0 to 86400, got \(busyTimeout)")
             }
             if changeSchedule && schedule.isEmpty {
@@ -84,10 +91,13 @@ extension LRLedger {
                 targetSteps: steps, logEvery: logEvery, checkpointEvery: checkpointEvery,
                 settings: WorkloadSettingsRequest(
                     model: model, seed: seed, batchSize: batchSize, momentum: momentum, dataPath: data))
-            var configuration = LedgerConfiguration(busyTimeout: busyTimeout, keepCheckpoints: keepCheckpoints)
+            // Without --busy-timeout, each attempt waits a second inside SQLite and the
+            // trainer retries, logging, for as long as the lock is held.
+            var configuration = LedgerConfiguration(busyTimeout: busyTimeout ?? 1, keepCheckpoints: keepCheckpoints)
             if fullSync { configuration.durability = .full }
             let service = TrainingService(
-                ledgerPath: database.path, configuration: configuration, request: request, logger: logger)
+                ledgerPath: database.path, configuration: configuration, request: request, logger: logger,
+                waitsForLock: busyTimeout == nil)
             var groupLogger = Logger(label: "lrledger.lifecycle")
             groupLogger.logLevel = .warning
             let group = ServiceGroup(
@@ -97,8 +107,10 @@ extension LRLedger {
             try await group.run()
             if let outcome = service.outcome {
                 switch outcome.kind {
-                case .finished: print("run \(run): finished at step \(outcome.step) (\(outcome.trainedSteps) steps trained now)")
-                case .interrupted: print("run \(run): interrupted at step \(outcome.step); run the same command to resume")
+                case .finished:
+                    print("run \(run): finished at step \(outcome.step) (\(outcome.trainedSteps) steps trained now)")
+                case .interrupted:
+                    print("run \(run): interrupted at step \(outcome.step); run the same command to resume")
                 case .alreadyFinished: print("run \(run): already finished at step \(outcome.step)")
                 }
             }

@@ -36,9 +36,14 @@ public final class Ledger: Sendable {
     let pool: DatabasePool
     let logger: Logger
     let fileIdentity: FileIdentity?
+    /// Whether releasing the ledger should let SQLite remove the `-wal` and `-shm`
+    /// files: always for a read-write ledger; for a read-only one, only when they did
+    /// not exist before it opened the file (a reader leaves the files as it found them).
+    private let removesLogFiles: Bool
 
     private init(
-        path: String, isReadOnly: Bool, configuration: LedgerConfiguration, pool: DatabasePool, logger: Logger
+        path: String, isReadOnly: Bool, configuration: LedgerConfiguration, pool: DatabasePool, logger: Logger,
+        removesLogFiles: Bool
     ) {
         self.path = path
         self.isReadOnly = isReadOnly
@@ -46,6 +51,16 @@ public final class Ledger: Sendable {
         self.pool = pool
         self.logger = logger
         self.fileIdentity = FileIdentity(path: path)
+        self.removesLogFiles = removesLogFiles
+    }
+
+    deinit {
+        // A read-only command that fails or is refused releases the ledger without
+        // close(). (A read-write pool may still serve a RunWriter: only close() ends it.)
+        if isReadOnly, removesLogFiles {
+            try? pool.close()
+            DatabasePreflight.removeLogFilesIfUnused(path: path)
+        }
     }
 
     /// Opens the ledger at `path` for reading and writing, creating the file when it
@@ -71,15 +86,20 @@ public final class Ledger: Sendable {
         var grdbConfiguration = Configuration()
         grdbConfiguration.label = "lrledger"
         grdbConfiguration.busyMode = .timeout(configuration.busyTimeout)
+        grdbConfiguration.prepareDatabase { db in
+            if let connection = db.sqliteConnection { SQLiteHardening.apply(to: connection) }
+        }
         let pool = try LedgerError.translating(path: path, "open the database") {
-            try DatabasePool(path: path, configuration: grdbConfiguration)
+            try DatabasePool(path: DatabasePreflight.fileName(path: path), configuration: grdbConfiguration)
         }
         // GRDB sets synchronous = NORMAL when it switches to WAL; apply the choice after.
         let synchronous = configuration.durability == .full ? "FULL" : "NORMAL"
         try LedgerError.translating(path: path, "set its durability") {
             try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = \(synchronous)") }
         }
-        self.init(path: path, isReadOnly: false, configuration: configuration, pool: pool, logger: logger)
+        self.init(
+            path: path, isReadOnly: false, configuration: configuration, pool: pool, logger: logger,
+            removesLogFiles: true)
         if inspection != .ledger(pending: []) {
             try migrate(inspection)
         }
@@ -120,14 +140,22 @@ public final class Ledger: Sendable {
         case .ledger:
             break
         }
+        let logFilesExisted =
+            FileManager.default.fileExists(atPath: path + "-wal")
+            || FileManager.default.fileExists(atPath: path + "-shm")
         var grdbConfiguration = Configuration()
         grdbConfiguration.label = "lrledger.readonly"
         grdbConfiguration.readonly = true
         grdbConfiguration.busyMode = .timeout(busyTimeout)
+        grdbConfiguration.prepareDatabase { db in
+            if let connection = db.sqliteConnection { SQLiteHardening.apply(to: connection) }
+        }
         let pool = try LedgerError.translating(path: path, "open the database read-only") {
             try DatabasePool(path: DatabasePreflight.readOnlyOpenName(path: path), configuration: grdbConfiguration)
         }
-        return Ledger(path: path, isReadOnly: true, configuration: configuration, pool: pool, logger: logger)
+        return Ledger(
+            path: path, isReadOnly: true, configuration: configuration, pool: pool, logger: logger,
+            removesLogFiles: !logFilesExisted)
     }
 
     /// Closes the ledger's SQLite connections now rather than when the ledger is
@@ -135,27 +163,19 @@ public final class Ledger: Sendable {
     ///
     /// A read-write ledger checkpoints its write-ahead log first, and when no other
     /// connection uses the file, SQLite then removes the `-wal` and `-shm` files, as
-    /// it does when the ledger is released.
+    /// it does when the ledger is released. A read-only ledger does the same for log
+    /// files that did not exist when it opened the file, so `runs` or a refused command
+    /// leave the folder as they found it.
     ///
     /// - throws: `LedgerError` when a connection cannot close (a statement still runs).
     public func close() throws {
         try LedgerError.translating(path: path, "close the database") {
             if !isReadOnly {
-                try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+                _ = try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
             }
             try pool.close()
         }
-        if !isReadOnly {
-            // GRDB closes the writer before the readers, and only the last connection
-            // to close removes the log files: close one more, read-write, last.
-            var connection: OpaquePointer?
-            if sqlite3_open_v2(path, &connection, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK {
-                sqlite3_busy_timeout(connection, 1000)
-                // Reading the schema opens the log, which the close then removes.
-                sqlite3_exec(connection, "PRAGMA schema_version", nil, nil, nil)
-            }
-            sqlite3_close(connection)
-        }
+        if removesLogFiles { DatabasePreflight.removeLogFilesIfUnused(path: path) }
     }
 
     // MARK: - Migrations

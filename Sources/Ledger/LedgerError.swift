@@ -54,6 +54,11 @@ public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case io
         /// An SQL statement given to `query` failed (syntax, unknown table, ...).
         case sql
+        /// SQL given to `query` tried something only reading allows not: ATTACH,
+        /// `fts3_tokenizer`, `load_extension`, a PRAGMA that sets a value.
+        case notAllowed
+        /// SQL given to `query` ran longer than its timeout and was interrupted.
+        case timedOut
         /// Any other SQLite error.
         case sqlite
     }

@@ -1,12 +1,7 @@
 import LRLedgerCommands
-import Logging
 
 // Only the executable decides where logs go: standard error, so standard output stays
-// clean for listings that other programs read.
-LoggingSystem.bootstrap { label in
-    var handler = StreamLogHandler.standardError(label: label)
-    handler.logLevel = .info
-    return handler
-}
+// clean for listings that other programs read; control characters in them are escaped.
+LRLedger.bootstrapLogging()
 
 await LRLedger.runFromCommandLine()

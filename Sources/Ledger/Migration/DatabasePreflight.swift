@@ -175,6 +175,32 @@ enum DatabasePreflight {
         return LedgerError(error, path: path, action: "read its schema")
     }
 
+    // MARK: - Log files
+
+    /// Lets SQLite remove the `-wal` and `-shm` files of `path` when no connection uses
+    /// them, by closing one more connection last, as SQLite removes them when the last
+    /// connection to a WAL database closes.
+    ///
+    /// GRDB closes a pool's writer before its readers, and a read-only connection never
+    /// removes them. When another process has the file open, SQLite keeps them. With an
+    /// empty log nothing is written to the database file; a log another process left
+    /// with commits in it is checkpointed, as its next opener would. Does nothing when
+    /// the file or its folder cannot be written.
+    static func removeLogFilesIfUnused(path: String) {
+        guard
+            FileManager.default.fileExists(atPath: path + "-wal")
+                || FileManager.default.fileExists(atPath: path + "-shm"),
+            access(path, W_OK) == 0, unwritableFolder(of: path) == nil
+        else { return }
+        var connection: OpaquePointer?
+        if sqlite3_open_v2(fileName(path: path), &connection, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK {
+            sqlite3_busy_timeout(connection, 1000)
+            // Reading the schema opens the log, which the close then removes.
+            sqlite3_exec(connection, "PRAGMA schema_version", nil, nil, nil)
+        }
+        sqlite3_close(connection)
+    }
+
     // MARK: - Read-only media
 
     /// Refuses, before SQLite opens anything, a database file or folder that cannot be
@@ -221,13 +247,26 @@ enum DatabasePreflight {
         var info = statvfs()
         guard walSize(path: path) == 0, statvfs(path, &info) == 0, info.f_flag & UInt(ST_RDONLY) != 0,
             sqlite3_compileoption_used("USE_URI") == 1
-        else { return path }
+        else { return fileName(path: path) }
         return "file:" + uriEscaped(path) + "?immutable=1"
     }
 
-    /// Escapes the characters that have a meaning in an SQLite URI's path.
+    /// The name to give SQLite for the file at `path`, so that SQLite opens exactly that
+    /// file: a relative path that starts with `file:` (which an SQLite built with
+    /// SQLITE_USE_URI, as Debian's is, reads as a URI even without SQLITE_OPEN_URI) or
+    /// with `:` (`:memory:`, a private in-memory database) gets a leading `./`.
+    ///
+    /// Every check before the open looks at `path` as a file; without this, `file:x.db?mode=...`
+    /// would pass them as a missing file and SQLite would then open another one.
+    static func fileName(path: String) -> String {
+        guard !path.hasPrefix("/"), path.lowercased().hasPrefix("file:") || path.hasPrefix(":") else { return path }
+        return "./" + path
+    }
+
+    /// Escapes the characters that have a meaning in an SQLite URI's path; an absolute
+    /// path gets an empty authority (`file:///...`), so `//host/...` stays a path.
     private static func uriEscaped(_ path: String) -> String {
-        var out = ""
+        var out = path.hasPrefix("/") ? "//" : ""
         for scalar in path.unicodeScalars {
             switch scalar {
             case "%": out += "%25"

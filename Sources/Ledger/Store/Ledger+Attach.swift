@@ -31,8 +31,8 @@ extension Ledger {
     ///   schedule), `.invalidArgument`, `.readOnly`, `.busy`, `.databaseFull`.
     public func attach(_ request: AttachRequest) throws -> RunWriter {
         let pool = try writablePool(for: "attach to run \(request.run)")
-        guard !request.run.isEmpty else {
-            throw LedgerError(.invalidArgument, "a run name must not be empty")
+        if let problem = RunName.problem(request.run) {
+            throw LedgerError(.invalidArgument, problem)
         }
         guard request.targetSteps >= 0 else {
             throw LedgerError(

@@ -12,6 +12,15 @@ extension SoftmaxRegression {
     ///
     /// The data path is not stored: it is a fact of the machine, and the fingerprint
     /// already identifies the data.
+    /// At least the size of `encodeState()`'s bytes for a model of these dimensions, and
+    /// at most 256 bytes more, known before the model is built: weights, bias and their
+    /// momentum buffers, 8 bytes each, plus the fixed fields.
+    public static func stateByteCount(classCount: Int, featureCount: Int) -> Int {
+        let (weights, overflow) = classCount.multipliedReportingOverflow(by: featureCount)
+        guard !overflow, weights < Int.max / 32 else { return Int.max }
+        return CheckpointFormat.headerSize + CheckpointFormat.checksumSize + 256 + 16 * (weights + classCount)
+    }
+
     public func encodeState() -> [UInt8] {
         let parameterCount = weights.count + bias.count
         var writer = CheckpointWriter(capacity: 128 + 16 * parameterCount)

@@ -18,6 +18,8 @@ public struct WorkloadError: Error, Sendable, Equatable, CustomStringConvertible
         case invalidRate
         /// The loss became non-finite: the rate is too high for the model.
         case diverged
+        /// The model's state would be larger than the ledger can store in one checkpoint.
+        case stateTooLarge
     }
 
     public let code: Code

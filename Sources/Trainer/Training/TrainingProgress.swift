@@ -46,7 +46,7 @@ public final class TrainingProgress: @unchecked Sendable {
             let line = String(
                 format: "step %lld/%lld (%.1f%%)  rate %@  loss %@  %.0f steps/s", step, target, percent, rate,
                 lossText, speed)
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+            Self.writeToStandardError("\r\u{1B}[K" + line)
             lineShown = true
         } else {
             logger.info(
@@ -61,8 +61,21 @@ public final class TrainingProgress: @unchecked Sendable {
     /// Clears the live line before other output.
     public func finish() {
         if lineShown {
-            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+            Self.writeToStandardError("\r\u{1B}[K")
             lineShown = false
+        }
+    }
+
+    /// Writes with `write(2)`: a closed pipe (with SIGPIPE ignored) fails quietly, where
+    /// `FileHandle.write` would trap and stop the training.
+    private static func writeToStandardError(_ text: String) {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            offset += written
         }
     }
 }

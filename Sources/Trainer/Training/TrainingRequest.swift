@@ -1,3 +1,4 @@
+import Ledger
 import Schedules
 
 /// What to train: the run, its schedule, how far, and how often to log and commit.
@@ -24,6 +25,11 @@ public struct TrainingRequest: Sendable {
     public var checkpointEvery: Int64
     /// The workload settings asked for.
     public var settings: WorkloadSettingsRequest
+    /// The most logged rows held in memory between checkpoints. When a long
+    /// `checkpointEvery` would buffer more, the rows are committed with the step
+    /// counter and no model state (see `TrainingService`), so memory stays bounded
+    /// (about 32 bytes a row) whatever the interval. Default 100,000.
+    public var maximumBufferedRows: Int = 100_000
 
     public init(
         run: String, schedule: (any LearningRateSchedule)? = nil, allowScheduleChange: Bool = false,
@@ -39,13 +45,21 @@ public struct TrainingRequest: Sendable {
         self.settings = settings
     }
 
-    /// Checks the numbers, naming the option that is out of range.
+    /// Checks the name and the numbers, naming the option that is out of range.
     public func validate() throws {
-        if run.isEmpty { throw TrainingError(.invalidRequest, "the run name is empty") }
+        if let problem = Self.runNameProblem(run) { throw TrainingError(.invalidRequest, problem) }
+        if maximumBufferedRows < 1 {
+            throw TrainingError(.invalidRequest, "maximumBufferedRows must be >= 1, got \(maximumBufferedRows)")
+        }
         if targetSteps < 0 { throw TrainingError(.invalidRequest, "--steps must be >= 0, got \(targetSteps)") }
         if logEvery < 1 { throw TrainingError(.invalidRequest, "--log-every must be >= 1, got \(logEvery)") }
         if checkpointEvery < 1 {
             throw TrainingError(.invalidRequest, "--checkpoint-every must be >= 1, got \(checkpointEvery)")
         }
+    }
+
+    /// Why `name` cannot name a run, or nil when it can: `RunName.problem(_:)`.
+    public static func runNameProblem(_ name: String) -> String? {
+        RunName.problem(name)
     }
 }

@@ -13,7 +13,21 @@ import ServiceLifecycle
 ///
 /// Run it in a `ServiceGroup` with `gracefulShutdownSignals: [.sigterm, .sigint]`: on a
 /// signal the loop finishes the current step, commits, closes its segment as
-/// `interrupted` and returns.
+/// `interrupted` and returns. The loop checks for shutdown at every step and lets the
+/// signal's task run every few milliseconds, so a stop takes effect in well under a
+/// second whatever `checkpointEvery` is, also on a single CPU.
+///
+/// Memory stays bounded whatever `checkpointEvery` is: when `maximumBufferedRows`
+/// logged rows wait for a checkpoint, they are committed with the step counter and no
+/// model state. A run killed after such a commit resumes from its last checkpoint: the
+/// attach rewinds the counter to it and moves the rows past it to
+/// `rate_log_superseded`, and training, being deterministic, logs the same rows again;
+/// the finished run is identical to an uninterrupted one. A new run that may need this
+/// commits its initial state at step 0 first, so there is always a checkpoint to rewind to.
+///
+/// When another connection holds the write lock (a trainer of another run stopped in
+/// a commit, a `sqlite3` shell in a transaction), the trainer waits, retrying with
+/// backoff and logging that it waits, unless told not to (`waitsForLock`).
 ///
 /// ```swift
 /// let service = TrainingService(ledgerPath: "lrledger.sqlite", request: request, logger: logger)
@@ -27,20 +41,26 @@ public final class TrainingService: Service, @unchecked Sendable {
     private let request: TrainingRequest
     private let logger: Logger
     private let progress: TrainingProgress
+    private let waitsForLock: Bool
     private var result: TrainingOutcome?
 
     /// - parameter ledgerPath: the ledger file; created when missing, but only once the
     ///   request, the settings and the data have been checked.
     /// - parameter progress: how to show progress; by default a live line when standard
     ///   error is a terminal, log lines otherwise.
+    /// - parameter waitsForLock: when another connection holds the write lock past
+    ///   `configuration.busyTimeout`, log that and try again with backoff for as long as
+    ///   it takes (true, the default), or fail with `LedgerError.Code.busy` (false: the
+    ///   busy timeout is then the bound a user asked for).
     public init(
         ledgerPath: String, configuration: LedgerConfiguration = LedgerConfiguration(), request: TrainingRequest,
-        logger: Logger, progress: TrainingProgress? = nil
+        logger: Logger, progress: TrainingProgress? = nil, waitsForLock: Bool = true
     ) {
         self.ledgerPath = ledgerPath
         self.configuration = configuration
         self.request = request
         self.logger = logger
+        self.waitsForLock = waitsForLock
         self.progress =
             progress ?? TrainingProgress(logger: logger, liveLine: TrainingProgress.standardErrorIsTerminal)
     }
@@ -66,7 +86,7 @@ public final class TrainingService: Service, @unchecked Sendable {
         let existing = try Self.existingRun(named: request.run, at: ledgerPath, busyTimeout: configuration.busyTimeout)
         let storedSettings = try existing.map { try WorkloadSettings(jsonText: $0.settings) }
         let settings = try request.settings.resolve(against: storedSettings)
-        var workload = try makeWorkload(settings: settings)
+        var workload = try makeWorkload(settings: settings, maximumStateBytes: Ledger.maximumCheckpointBytes)
         let requested = request.schedule
         let sameSchedule = { (run: RunSummary) in
             requested.map { $0.canonicalJSON == run.schedule && $0.dtype == run.dtype } ?? true
@@ -87,8 +107,10 @@ public final class TrainingService: Service, @unchecked Sendable {
             // refuse (a live writer, an edited schedule, an unasked schedule change) first.
             try Ledger.openReadOnly(path: ledgerPath, busyTimeout: configuration.busyTimeout).checkAttach(attachRequest)
         }
-        let ledger = try Ledger(path: ledgerPath, configuration: configuration)
-        let writer = try ledger.attach(attachRequest)
+        let ledger = try await waitingForLock("open the ledger", logger: logger) {
+            try Ledger(path: ledgerPath, configuration: configuration)
+        }
+        let writer = try await waitingForLock("attach", logger: logger) { try ledger.attach(attachRequest) }
         logger[metadataKey: "segment"] = "\(writer.segmentID)"
         do {
             if let checkpoint = writer.checkpoint {
@@ -102,7 +124,8 @@ public final class TrainingService: Service, @unchecked Sendable {
             } else if writer.resumeStep > 0 {
                 throw TrainingError(
                     .missingCheckpoint,
-                    "run '\(request.run)' is at step \(writer.resumeStep) but has no checkpoint to continue its model from")
+                    "run '\(request.run)' is at step \(writer.resumeStep) but has no checkpoint to continue its model from"
+                )
             }
             guard workload.updateCount == UInt64(writer.resumeStep) else {
                 throw TrainingError(
@@ -116,8 +139,14 @@ public final class TrainingService: Service, @unchecked Sendable {
                     "step": "\(writer.resumeStep)", "target": "\(request.targetSteps)",
                     "schedule": "\(writer.schedule.summary)", "dtype": "\(writer.schedule.dtype)",
                 ])
+            if writer.checkpoint == nil, writer.resumeStep == 0, mayCommitWithoutState {
+                // Commits without a state need a checkpoint to rewind to.
+                let state = workload.encodeState()
+                try await waitingForLock("commit step 0", logger: logger) { try writer.commit(step: 0, state: state) }
+            }
             let outcome = try await loop(writer: writer, workload: &workload, logger: logger)
-            try writer.close(reason: outcome.kind == .finished ? .finished : .interrupted)
+            let reason: EndReason = outcome.kind == .finished ? .finished : .interrupted
+            try await waitingForLock("close the segment", logger: logger) { try writer.close(reason: reason) }
             logger.info(
                 outcome.kind == .finished ? "run finished" : "interrupted; run the same command to resume",
                 metadata: ["step": "\(outcome.step)", "trained": "\(outcome.trainedSteps)"])
@@ -149,21 +178,38 @@ public final class TrainingService: Service, @unchecked Sendable {
         }
     }
 
-    /// The hot loop: one update per step, a commit every `checkpointEvery` steps.
+    /// Whether rows may be committed without a state: when more than
+    /// `maximumBufferedRows` rows could be logged between two checkpoints.
+    private var mayCommitWithoutState: Bool {
+        let rowsPerCheckpoint = (request.checkpointEvery - 1) / request.logEvery + 1
+        return rowsPerCheckpoint > Int64(request.maximumBufferedRows)
+    }
+
+    /// The hot loop: one update per step, a commit every `checkpointEvery` steps, and a
+    /// commit without state whenever `maximumBufferedRows` rows wait.
     private func loop(writer: RunWriter, workload: inout any Workload, logger: Logger) async throws -> TrainingOutcome {
         let schedule = writer.schedule
         let dtype = schedule.dtype
         let target = request.targetSteps
         let logEvery = request.logEvery
         let checkpointEvery = request.checkpointEvery
+        let maximumBuffered = request.maximumBufferedRows
         let start = writer.resumeStep
         var step = start
-        var committed = start
+        // The step of the last commit with the model's state; commits without it (for
+        // bounded memory) leave it behind, and the last commit must catch up.
+        var checkpointed = start
+        var buffered = 0
         var lastLoss: Double?
         // Rates come in blocks: one call through the existential per block, not per step.
         var rates = [Double](repeating: 0, count: 1024)
         var ratesStart = step
         schedule.rates(from: ratesStart, into: &rates)
+        // The signal's task needs this one to yield now and then (on one CPU it has no
+        // other thread): every `yieldInterval`, the clock read every 8 steps.
+        let clock = ContinuousClock()
+        let yieldInterval = Duration.milliseconds(10)
+        var lastYield = clock.now
         progress.start(at: step)
         while step < target {
             if Task.isShuttingDownGracefully { break }
@@ -178,28 +224,79 @@ public final class TrainingService: Service, @unchecked Sendable {
             } catch {
                 // The workload is unchanged when a step fails: keep the steps before it.
                 progress.finish()
-                if committed != step { _ = try? writer.commit(step: step, state: workload.encodeState()) }
+                if checkpointed != step { _ = try? writer.commit(step: step, state: workload.encodeState()) }
                 throw error
             }
             if step % logEvery == 0 {
                 writer.log(step: step, rate: rate, loss: loss)
+                buffered += 1
             }
             lastLoss = loss
             step += 1
             if step % checkpointEvery == 0 {
-                try writer.commit(step: step, state: workload.encodeState())
-                committed = step
-                // Let the signal handlers and other tasks run between commits.
-                await Task.yield()
+                let state = workload.encodeState()
+                let at = step
+                try await waitingForLock("commit step \(at)", logger: logger) {
+                    try writer.commit(step: at, state: state)
+                }
+                checkpointed = step
+                buffered = 0
+            } else if buffered >= maximumBuffered {
+                // Bounded memory: the rows and the counter, without the model's state.
+                let at = step
+                try await waitingForLock("commit step \(at)", logger: logger) {
+                    try writer.commit(step: at, state: nil)
+                }
+                buffered = 0
+            }
+            if step & 7 == 0 {
+                let now = clock.now
+                if now - lastYield >= yieldInterval {
+                    await Task.yield()
+                    lastYield = now
+                }
             }
             if step & 255 == 0 {
                 progress.update(step: step, target: target, rate: RateText.string(rate, dtype: dtype), loss: lastLoss)
             }
         }
-        if committed != step {
-            try writer.commit(step: step, state: workload.encodeState())
+        if checkpointed != step {
+            let state = workload.encodeState()
+            let at = step
+            try await waitingForLock("commit step \(at)", logger: logger) { try writer.commit(step: at, state: state) }
         }
         progress.finish()
         return TrainingOutcome(kind: step >= target ? .finished : .interrupted, step: step, trainedSteps: step - start)
+    }
+
+    // MARK: - Waiting for the write lock
+
+    /// Runs `body`, and while it fails because another connection holds the write lock,
+    /// logs that it waits and tries again with backoff (when `waitsForLock`). Each
+    /// attempt itself waits up to the busy timeout inside SQLite.
+    private func waitingForLock<T>(_ action: String, logger: Logger, _ body: () throws -> T) async throws -> T {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var pause = Duration.milliseconds(50)
+        var attempt = 0
+        while true {
+            do {
+                return try body()
+            } catch let error as LedgerError where error.code == .busy {
+                attempt += 1
+                let waited = clock.now - started
+                let seconds = Double(waited.components.seconds) + Double(waited.components.attoseconds) * 1e-18
+                guard waitsForLock else { throw error }
+                progress.finish()
+                logger.warning(
+                    "waiting for the write lock: another connection holds it (a trainer of another run, a sqlite3 shell)",
+                    metadata: [
+                        "action": "\(action)", "path": "\(ledgerPath)", "waited_seconds": "\(Int(seconds))",
+                        "attempt": "\(attempt)",
+                    ])
+                try? await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(2))
+            }
+        }
     }
 }
