@@ -126,7 +126,7 @@ def main() -> int:
         finished = args.steps
     else:
         import lrledger
-        from lrledger.torch import GracefulStop, LedgerLR, TorchCheckpointer, check_settings, describe_model
+        from lrledger.torch import GracefulStop, LedgerLR, TorchCheckpointer, describe_model
 
         folder = args.checkpoint_dir or os.path.join(os.path.dirname(os.path.abspath(args.db)), f"{args.run}-checkpoints")
         settings = {
@@ -140,7 +140,7 @@ def main() -> int:
             args.run, schedule=schedule, target_steps=args.steps, db=args.db, checkpoint_dir=folder, settings=settings
         )
         with segment, GracefulStop() as stop:
-            check_settings(segment, settings)
+            segment.check_settings(settings)
             scheduler = LedgerLR(optimizer, segment)
             checkpointer = TorchCheckpointer(segment, model, optimizer, scheduler)
             checkpointer.restore()

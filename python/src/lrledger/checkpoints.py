@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import Callable, Tuple, Union
+from typing import BinaryIO, Callable, Tuple, Union
 
 PathLike = Union[str, "os.PathLike[str]"]
 
 
-def write_atomically(path: PathLike, write: Callable[[object], None]) -> Tuple[int, str]:
+def write_atomically(path: PathLike, write: Callable[[BinaryIO], None]) -> Tuple[int, str]:
     """Writes a file under a temporary name, syncs it, renames it into place and syncs
     its folder, so the name only ever holds complete bytes.
 

@@ -9,7 +9,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, List, Mapping, Optional, Union
 
 from .binary import find_binary
 from .checkpoints import PathLike, digest
@@ -199,6 +199,18 @@ class Segment:
         self.committed_step = step
         return reply["removed"]
 
+    def check_settings(self, settings: Mapping[str, Any]) -> None:
+        """Refuses (``LedgerError`` ``settings_mismatch``) a resume whose ``settings`` differ
+        from those the run was created with, naming the first differing key; keys the
+        run was created without are not compared."""
+        for key, value in settings.items():
+            if key in self.settings and self.settings[key] != plain_json(value):
+                raise LedgerError(
+                    "settings_mismatch",
+                    f"run {self.run} was created with {key}={self.settings[key]!r}, this process has {key}={value!r}; "
+                    "resume with the same model, data and settings, or start a new run",
+                )
+
     def heartbeat(self) -> None:
         """Tells the ledger the writer is alive during a long stretch between commits."""
         self._request({"op": "heartbeat"})
@@ -248,6 +260,15 @@ class Segment:
             self._process.wait(timeout=30)
         except (OSError, subprocess.TimeoutExpired):
             self._process.kill()
+
+
+def plain_json(value: Any) -> Any:
+    """``value`` as it reads back from JSON (tuples become lists); refuses what JSON cannot
+    hold (``LedgerError`` ``invalid_value``)."""
+    try:
+        return json.loads(json.dumps(value, allow_nan=False))
+    except (TypeError, ValueError) as error:
+        raise LedgerError("invalid_value", f"not plain JSON: {error}") from None
 
 
 def _numbers(values: List[Any], name: str) -> str:

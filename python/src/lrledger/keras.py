@@ -211,7 +211,7 @@ class LedgerCallback(keras.callbacks.Callback):
             binary=self.binary,
         )
         try:
-            self._check_settings(settings)
+            self.segment.check_settings(settings)
             self._check_rates()
             self._restore()
         except BaseException:
@@ -291,7 +291,7 @@ class LedgerCallback(keras.callbacks.Callback):
 
         def write(handle: Any) -> None:
             buffer = io.BytesIO()
-            np.savez(buffer, **arrays)
+            np.savez(buffer, **arrays)  # type: ignore[arg-type]  # numpy stubs take the names for flags
             handle.write(buffer.getbuffer())
 
         name = checkpoint_name(step, ".npz")
@@ -354,17 +354,6 @@ class LedgerCallback(keras.callbacks.Callback):
         settings.update(self.user_settings)
         return settings
 
-    def _check_settings(self, settings: Mapping[str, Any]) -> None:
-        assert self.segment is not None
-        stored = self.segment.settings
-        for key, value in settings.items():
-            if key in stored and stored[key] != _jsonable(value):
-                raise LedgerError(
-                    "settings_mismatch",
-                    f"run {self.run_name} was created with {key}={stored[key]!r}, this fit has {key}={value!r}; "
-                    "resume with the same model, data and settings, or start a new run",
-                )
-
     # -- rates ---------------------------------------------------------------------------
 
     def _framework_rate(self, step: int) -> Any:
@@ -426,13 +415,6 @@ class LedgerCallback(keras.callbacks.Callback):
 def remove_leftovers_safely(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     remove_leftovers(folder)
-
-
-def _jsonable(value: Any) -> Any:
-    """``value`` as it reads back from JSON (tuples become lists)."""
-    import json
-
-    return json.loads(json.dumps(value))
 
 
 __all__ = ["LedgerCallback", "StepSequence"]

@@ -38,7 +38,6 @@ in Python floats, so torch applies them exactly to float32 parameters.
 
 from __future__ import annotations
 
-import json
 import random
 import signal
 import sys
@@ -50,7 +49,7 @@ import numpy as np
 import torch
 
 from lrledger.checkpoints import checkpoint_name, remove_leftovers, write_atomically
-from lrledger.client import Segment
+from lrledger.client import Segment, plain_json
 from lrledger.errors import LedgerError
 
 _FORMAT = "lrledger.torch/1"
@@ -226,7 +225,7 @@ class TorchCheckpointer:
                 f"commit at step {step} but the scheduler is at step {self.scheduler.last_epoch}; "
                 "call scheduler.step() once after each optimizer.step()",
             )
-        data = _jsonable(data_state) if data_state is not None else None
+        data = plain_json(data_state) if data_state is not None else None
         payload = {
             "format": _FORMAT,
             "run": segment.run,
@@ -333,25 +332,4 @@ def describe_model(model: torch.nn.Module) -> List[List[Any]]:
     return [[name, list(value.shape), str(value.dtype)] for name, value in model.state_dict().items()]
 
 
-def check_settings(segment: Segment, settings: Mapping[str, Any]) -> None:
-    """Refuses (``LedgerError`` ``settings_mismatch``) a resume whose ``settings`` differ
-    from those the run was created with, naming the first differing key."""
-    stored = segment.settings
-    for key, value in settings.items():
-        if key in stored and stored[key] != _jsonable(value):
-            raise LedgerError(
-                "settings_mismatch",
-                f"run {segment.run} was created with {key}={stored[key]!r}, this process has {key}={value!r}; "
-                "resume with the same model, data and settings, or start a new run",
-            )
-
-
-def _jsonable(value: Any) -> Any:
-    """``value`` as it reads back from JSON (tuples become lists); refuses what JSON cannot hold."""
-    try:
-        return json.loads(json.dumps(value, allow_nan=False))
-    except (TypeError, ValueError) as error:
-        raise LedgerError("invalid_value", f"the data state must be plain JSON: {error}") from None
-
-
-__all__ = ["GracefulStop", "LedgerLR", "TorchCheckpointer", "check_settings", "describe_model"]
+__all__ = ["GracefulStop", "LedgerLR", "TorchCheckpointer", "describe_model"]
