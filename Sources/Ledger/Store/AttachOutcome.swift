@@ -14,4 +14,6 @@ struct AttachOutcome {
     var rewoundFrom: Int64?
     var supersededRows: Int
     var recoveredSegments: [Int64]
+    var chain: ChainCursor
+    var logEvery: Int64?
 }

@@ -125,7 +125,9 @@ extension Ledger {
         let settings: String = try run.value("settings")
         let deadHolders = try deadSegmentHolders(db, request: request, runID: runID)
         try checkScheduleChecksums(db, runName: request.run, runID: runID)
+        try checkResumableHistory(db, runName: request.run, runID: runID, committed: committed)
         let checkpoint = try latestCheckpoint(db, runName: request.run, runID: runID)
+        try checkCheckpointInChain(db, runName: request.run, runID: runID, resumingFrom: checkpoint)
         let resume = checkpoint?.step ?? committed
         if resume > committed {
             throw LedgerError(
@@ -170,13 +172,9 @@ extension Ledger {
             db, plan.deadHolders, request: request, runID: runID, committed: committed)
 
         let me = ProcessIdentity.current
-        try db.execute(
-            sql: """
-                INSERT INTO segment (run_id, pid, host, process_start, start_step, started_at, heartbeat_at, rewound_from)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [runID, me.pid, me.host, me.startTicks, resume, now, now, resume < committed ? committed : nil])
-        let segmentID = db.lastInsertedRowID
+        let segmentID = try openSegment(
+            db, runID: runID, start: resume, rewoundFrom: resume < committed ? committed : nil,
+            logEvery: request.logEvery, now: now)
 
         // Rows at or past the resume step describe updates whose state is lost.
         let reason =
@@ -188,10 +186,9 @@ extension Ledger {
                 INSERT INTO rate_log_superseded
                     (run_id, step, rate, loss, segment_id, superseded_by, superseded_at, reason)
                 SELECT rate_log.run_id, rate_log.step, rate_log.rate, rate_log.loss,
-                    (SELECT segment.id FROM segment
+                    (SELECT max(segment.id) FROM segment
                         WHERE segment.run_id = rate_log.run_id AND segment.start_step <= rate_log.step
-                            AND segment.id < ?
-                        ORDER BY segment.start_step DESC, segment.id DESC LIMIT 1),
+                            AND segment.id < ?),
                     ?, ?, ?
                 FROM rate_log WHERE rate_log.run_id = ? AND rate_log.step >= ?
                 """,
@@ -230,11 +227,15 @@ extension Ledger {
         try RunEvents.record(
             db, run: runID, segment: segmentID, at: now, kind: "attached", step: resume,
             message: "pid \(me.pid) on host \(me.host) attached at step \(resume)")
+        let chain = try ChainCursor.load(db, runID: runID).appendEvent(
+            db, runID: runID, kind: "attach", segmentID: segmentID, from: committed, to: resume,
+            checkpointSHA256: plan.checkpoint?.sha256, closed: recovered, now: now)
         return AttachOutcome(
-            runID: runID, segmentID: segmentID, resumeStep: resume, schedule: schedule, checkpoint: plan.checkpoint,
-            settings: plan.settings, targetSteps: request.targetSteps, createdRun: false,
+            runID: runID, segmentID: segmentID, resumeStep: resume,
+            schedule: try scheduleTimeline(db, runName: request.run, runID: runID, from: resume),
+            checkpoint: plan.checkpoint, settings: plan.settings, targetSteps: request.targetSteps, createdRun: false,
             scheduleChanged: scheduleChanged, rewoundFrom: resume < committed ? committed : nil,
-            supersededRows: superseded, recoveredSegments: recovered)
+            supersededRows: superseded, recoveredSegments: recovered, chain: chain, logEvery: request.logEvery)
     }
 
     private func createRun(_ db: Database, _ request: AttachRequest, now: String) throws -> AttachOutcome {
@@ -251,22 +252,19 @@ extension Ledger {
         let runID = db.lastInsertedRowID
         try insertSchedule(db, runID: runID, schedule: schedule, from: 0, now: now)
         let me = ProcessIdentity.current
-        try db.execute(
-            sql: """
-                INSERT INTO segment (run_id, pid, host, process_start, start_step, started_at, heartbeat_at)
-                VALUES (?, ?, ?, ?, 0, ?, ?)
-                """,
-            arguments: [runID, me.pid, me.host, me.startTicks, now, now])
-        let segmentID = db.lastInsertedRowID
+        let segmentID = try openSegment(
+            db, runID: runID, start: 0, rewoundFrom: nil, logEvery: request.logEvery, now: now)
         try RunEvents.record(
             db, run: runID, segment: segmentID, at: now, kind: "created", step: 0,
             message:
                 "run created by pid \(me.pid) on host \(me.host) with schedule \(schedule.canonicalJSON) (\(schedule.dtype))"
         )
+        let chain = try ChainCursor.load(db, runID: runID).appendEvent(
+            db, runID: runID, kind: "create", segmentID: segmentID, from: 0, to: 0, now: now)
         return AttachOutcome(
             runID: runID, segmentID: segmentID, resumeStep: 0, schedule: schedule, checkpoint: nil,
             settings: request.settings, targetSteps: request.targetSteps, createdRun: true, scheduleChanged: false,
-            rewoundFrom: nil, supersededRows: 0, recoveredSegments: [])
+            rewoundFrom: nil, supersededRows: 0, recoveredSegments: [], chain: chain, logEvery: request.logEvery)
     }
 
     private func insertSchedule(
@@ -285,20 +283,17 @@ extension Ledger {
     private func deadSegmentHolders(_ db: Database, request: AttachRequest, runID: Int64) throws -> [SegmentHolder] {
         let rows = try Row.fetchAll(
             db,
-            sql: """
-                SELECT id, pid, host, process_start, started_at, heartbeat_at FROM segment
-                WHERE run_id = ? AND end_reason IS NULL ORDER BY id
-                """,
+            sql: "SELECT \(SegmentHolder.columns) FROM segment WHERE run_id = ? AND end_reason IS NULL ORDER BY id",
             arguments: [runID])
         let nowMilliseconds = Timestamp.nowMilliseconds()
         return try rows.map { row in
             let holder = try SegmentHolder(row: row)
-            if holder.isAlive(
-                database: fileIdentity, leaseTimeout: configuration.leaseTimeout, nowMilliseconds: nowMilliseconds)
-            {
+            if holder.liveness(
+                database: fileIdentity, leaseTimeout: configuration.leaseTimeout, nowMilliseconds: nowMilliseconds
+            ).holdsRun {
                 throw LedgerError(
                     .runBusy,
-                    "run \(request.run) is being written by pid \(holder.pid) on host \(holder.host), started \(holder.startedAt) (segment \(holder.segmentID), last heartbeat \(holder.heartbeatAt)); stop that process or wait for it to finish"
+                    "run \(request.run) is being written by \(holder.description); stop that process or wait for it to finish"
                 )
             }
             return holder
@@ -373,7 +368,9 @@ extension Ledger {
         return Checkpoint(step: step, state: state, sha256: recorded, createdAt: try row.value("created_at"))
     }
 
-    /// The schedule version in force at `step`, decoded.
+    /// The schedule version in force at `step`, decoded: the latest recorded among those
+    /// taking effect at or before it (a change recorded on a rewind overrides the later
+    /// ones it rewound past).
     private func scheduleInForce(_ db: Database, runName: String, runID: Int64, at step: Int64) throws
         -> any LearningRateSchedule
     {
@@ -382,7 +379,7 @@ extension Ledger {
                 db,
                 sql: """
                     SELECT config, dtype FROM schedule_version WHERE run_id = ? AND from_step <= ?
-                    ORDER BY from_step DESC, id DESC LIMIT 1
+                    ORDER BY id DESC LIMIT 1
                     """,
                 arguments: [runID, step])
         else {

@@ -50,7 +50,9 @@ extension RunWriter {
             }
             count += 1
         }
+        try checkPromisedSteps(count: count, upTo: step)
         let checksum = state.map { SHA256Hex.digest($0) }
+        let link = makeCommitLink(count: count, step: step, checksum: checksum)
         let now = Timestamp.now()
         let expectedStep = committedStep
         try LedgerError.translating(path: path, "commit step \(step) of run \(runName)") {
@@ -71,12 +73,15 @@ extension RunWriter {
                     if let state, let checksum {
                         try insertCheckpoint(db, step: step, state: state, checksum: checksum, now: now)
                     }
+                    try link.insert(db, runID: runID, at: now)
                     return .commit
                 }
             }
         }
         buffer.removeSubrange(0..<count)
         committedStep = step
+        chain.nextSeq += 1
+        chain.previous = link.digest
     }
 
     /// Updates the segment's heartbeat without committing, so a writer on another
@@ -128,6 +133,7 @@ extension RunWriter {
         }
         let now = Timestamp.now()
         let step = committedStep
+        var closedChain = chain
         try LedgerError.translating(path: path, "close segment \(segmentID) of run \(runName)") {
             try pool.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
@@ -144,11 +150,14 @@ extension RunWriter {
                     try RunEvents.record(
                         db, run: runID, segment: segmentID, at: now, kind: "closed", step: step,
                         message: "segment \(segmentID) ended at step \(step): \(reason.rawValue)")
+                    closedChain = try chain.appendEvent(
+                        db, runID: runID, kind: "close", segmentID: segmentID, from: step, to: step, now: now)
                     return .commit
                 }
             }
         }
         isClosed = true
+        chain = closedChain
         buffer.removeAll()
         if let liveKey { LiveWriters.shared.remove(liveKey) }
         logger.info(

@@ -1,0 +1,406 @@
+import Foundation
+import GRDB
+
+/// Recomputes a run's hash chain from the tables and checks that the history is
+/// complete: every row each commit wrote is present once, in the canonical history or
+/// (when a later resume moved it) in the audit trail, the commits tile the run's steps,
+/// the checkpoints, segments and schedule versions are the ones the chain records, and
+/// the run's counter and status agree with its last link.
+///
+/// `audit` verifies every link; a resume verifies the recent ones (`window`), the facts
+/// it resumes from. Feed it the canonical rows in step order with `row(step:rate:loss:)`
+/// (only those at or after `firstStep`), then call `finish()`.
+struct ChainVerifier {
+    /// A commit's canonical part: its steps below `cut` stay in the history.
+    private struct Commit {
+        var link: ChainLink
+        var previous: String
+        var cut: Int64
+        var movers: [(resume: Int64, segment: Int64)]
+    }
+
+    private let runName: String
+    private let run: (name: String, settingsSHA256: String)
+    private let versions: [ChainHeader.Version]
+    private let segments: [Int64: (ChainHeader.SegmentStart, ChainHeader.SegmentEnd)]
+    private var superseded: [Int64: [(step: Int64, rate: Double, loss: Double?, by: Int64)]]
+    private var supersededClaimed = 0
+    private let supersededTotal: Int
+    private var canonical: [Commit] = []
+    private var index = 0
+    private var steps: [(step: Int64, rate: Double, loss: Double?)] = []
+    private var extra: [Int64] = []
+    private let committed: Int64
+    /// The first step whose rows the verifier checks.
+    private(set) var firstStep: Int64 = 0
+    private let isWindow: Bool
+    var findings = FindingCollector()
+    /// Links checked.
+    private(set) var linksChecked = 0
+
+    /// Reads the links and facts; checks everything that needs no row.
+    ///
+    /// - parameter window: verify only the last `window` links, or all when nil.
+    init(_ db: Database, runID: Int64, runName: String, committed: Int64, window: Int?) throws {
+        self.runName = runName
+        self.committed = committed
+        self.isWindow = window != nil
+        run = try ChainFacts.run(db, runID: runID)
+        versions = try ChainFacts.versions(db, runID: runID)
+        segments = try ChainFacts.segments(db, runID: runID)
+        let all: [ChainLink]
+        if let window {
+            all = try ChainLink.last(window + 1, db, runID: runID)
+        } else {
+            all = try ChainLink.all(db, runID: runID)
+        }
+        var groups: [Int64: [(step: Int64, rate: Double, loss: Double?, by: Int64)]] = [:]
+        var total = 0
+        for row in try Row.fetchAll(
+            db,
+            sql: "SELECT step, rate, loss, segment_id, superseded_by FROM rate_log_superseded WHERE run_id = ? ORDER BY step",
+            arguments: [runID])
+        {
+            let segment: Int64 = (try row.value("segment_id", as: Int64?.self)) ?? -1
+            groups[segment, default: []].append(
+                (try row.value("step"), (try row.value("rate", as: Double?.self)) ?? .nan,
+                 try row.value("loss"), try row.value("superseded_by")))
+            total += 1
+        }
+        superseded = groups
+        supersededTotal = total
+        try checkLinks(db, runID: runID, links: all)
+    }
+
+    // MARK: - Structure
+
+    private mutating func checkLinks(_ db: Database, runID: Int64, links all: [ChainLink]) throws {
+        guard let firstLink = all.first else {
+            findings.add(
+                .chainMismatch, step: nil,
+                "run \(runName) has no chain links: they were deleted, so nothing of its history can be vouched for")
+            return
+        }
+        // In a window, the first link fetched only supplies the previous digest.
+        let links = isWindow && all.count > 1 && firstLink.seq > 0 ? Array(all.dropFirst()) : all
+        var previous = isWindow && links.count < all.count ? firstLink.digest : ""
+        if !isWindow {
+            if firstLink.kind == "legacy" {
+                firstStep = firstLink.toStep
+            } else if firstLink.kind != "create" || firstLink.seq != 1 {
+                findings.add(
+                    .chainMismatch, step: firstLink.fromStep,
+                    "the chain starts at link \(firstLink.seq) (\(firstLink.kind)), not at link 1 creating the run: earlier links were deleted"
+                )
+            }
+        }
+        for (before, link) in zip(links, links.dropFirst()) where link.seq != before.seq + 1 {
+            findings.add(
+                .chainMismatch, step: link.fromStep,
+                "chain links \(before.seq + 1)..<\(link.seq) are missing (between steps \(before.toStep) and \(link.fromStep)): they were deleted"
+            )
+        }
+        let attaches = links.filter { $0.kind == "attach" }.map { (seq: $0.seq, resume: $0.toStep, segment: $0.segmentID ?? -1) }
+        var minimumFrom = Int64.max
+        for link in links {
+            defer { previous = link.digest }
+            if link.kind == "legacy" { continue }
+            linksChecked += 1
+            if link.kind != "commit" {
+                let header = link.header(previous: previous, run: run, versions: versions, segments: segments)
+                var digest = CommitDigest(header: header.text)
+                compare(link, header: header.text, digest: digest.finalize(), rowsDiffer: false)
+                continue
+            }
+            let movers = attaches.filter { $0.seq > link.seq && $0.resume < link.toStep }.map {
+                (resume: $0.resume, segment: $0.segment)
+            }
+            let cut = min(link.toStep, movers.map(\.resume).min() ?? link.toStep)
+            let commit = Commit(link: link, previous: previous, cut: cut, movers: movers)
+            if cut > link.fromStep {
+                canonical.append(commit)
+                minimumFrom = min(minimumFrom, link.fromStep)
+            } else {
+                finishCommit(commit, canonicalRows: [])
+            }
+        }
+        canonical.sort { $0.link.fromStep < $1.link.fromStep }
+        if isWindow { firstStep = minimumFrom == Int64.max ? committed : minimumFrom }
+        checkTiling()
+        guard let last = links.last else { return }
+        if last.toStep != committed {
+            findings.add(
+                .runStateMismatch, step: committed,
+                "the run's step counter is \(committed) but its chain's last link (\(last.seq), \(last.kind)) left it at \(last.toStep)"
+            )
+        }
+        if !isWindow { try checkRecords(db, runID: runID, links: links) }
+    }
+
+    /// The canonical parts of the commits must cover [firstStep, committed) once.
+    private mutating func checkTiling() {
+        var next = firstStep
+        for commit in canonical where commit.cut > firstStep {
+            let from = max(commit.link.fromStep, firstStep)
+            if from > next {
+                findings.add(
+                    .stepsNotTiled, step: next,
+                    "steps \(next)..<\(from) of run \(runName) were committed by no chain link: the commits that trained them were deleted"
+                )
+            } else if from < next {
+                findings.add(
+                    .stepsNotTiled, step: from,
+                    "steps \(from)..<\(min(next, commit.cut)) are claimed by two commits (link \(commit.link.seq) among them)")
+            }
+            next = max(next, commit.cut)
+        }
+        if next < committed, !canonical.isEmpty || !isWindow {
+            findings.add(
+                .stepsNotTiled, step: next,
+                "steps \(next)..<\(committed) of run \(runName) are below its step counter but no chain link committed them"
+            )
+        }
+    }
+
+    /// Segments, schedule versions, checkpoints and status against the whole chain.
+    private mutating func checkRecords(_ db: Database, runID: Int64, links: [ChainLink]) throws {
+        let chained = links.filter { $0.kind != "legacy" }
+        let opened = Set(chained.filter { $0.kind == "create" || $0.kind == "attach" }.compactMap(\.segmentID))
+        let legacy = links.first?.kind == "legacy"
+        for id in segments.keys.sorted() where !opened.contains(id) {
+            if legacy, let start = links.first?.at(legacyBefore: id, segments: segments), start { continue }
+            findings.add(
+                .notInChain, step: segments[id]?.0.startStep,
+                "segment \(id) is not in the run's chain: it was inserted outside lrledger")
+        }
+        let latestVersion = chained.last?.scheduleVersionID ?? Int64.max
+        for version in versions where version.id > latestVersion {
+            findings.add(
+                .notInChain, step: version.fromStep,
+                "schedule version \(version.id) (from step \(version.fromStep)) is not in the run's chain: it was inserted outside lrledger"
+            )
+        }
+        // Checkpoints: replay each commit's insert and pruning.
+        var kept: [Int64: (sha: String, segment: Int64?, seq: Int64)] = [:]
+        for link in chained where link.kind == "commit" {
+            guard let sha = link.checkpointSHA256 else { continue }
+            kept[link.toStep] = (sha, link.segmentID, link.seq)
+            let keep = Int(link.keepCheckpoints ?? Int64(kept.count))
+            for step in kept.keys.sorted(by: >).dropFirst(max(keep, 1)) { kept[step] = nil }
+        }
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT step, sha256, segment_id FROM checkpoint WHERE run_id = ? ORDER BY step", arguments: [runID])
+        var seen: Set<Int64> = []
+        for row in rows {
+            let step: Int64 = try row.value("step")
+            let sha: String? = try row.value("sha256")
+            let segment: Int64? = try row.value("segment_id")
+            seen.insert(step)
+            guard let expected = kept[step] else {
+                if legacy, step <= firstStep { continue }
+                findings.add(
+                    .checkpointNotInChain, step: step,
+                    "the checkpoint at step \(step) is not one the chain keeps: it was inserted, or its step edited, outside lrledger"
+                )
+                continue
+            }
+            if expected.sha != sha || expected.segment != segment {
+                findings.add(
+                    .checkpointNotInChain, step: step,
+                    "the checkpoint at step \(step) differs from the one chain link \(expected.seq) committed (SHA-256 \(expected.sha.prefix(12))…, segment \(expected.segment.map { "\($0)" } ?? "-"))"
+                )
+            }
+        }
+        for step in kept.keys.sorted() where !seen.contains(step) {
+            findings.add(
+                .checkpointNotInChain, step: step,
+                "the checkpoint at step \(step), committed by chain link \(kept[step]!.seq), is missing: it was deleted outside lrledger"
+            )
+        }
+        // Status: running while the last segment is open, else its end reason.
+        let status = try String.fetchOne(db, sql: "SELECT status FROM run WHERE id = ?", arguments: [runID]) ?? "?"
+        if let last = segments.keys.max().flatMap({ segments[$0] }) {
+            let expected = last.1.reason ?? "running"
+            if status != expected {
+                findings.add(
+                    .runStateMismatch, step: nil,
+                    "the run's status is '\(status)' but its last segment (\(last.0.id)) \(last.1.reason.map { "ended as '\($0)'" } ?? "is open")"
+                )
+            }
+        }
+    }
+
+    // MARK: - Rows
+
+    /// One canonical row, in step order, at or after `firstStep`.
+    mutating func row(step: Int64, rate: Double, loss: Double?) {
+        while index < canonical.count, step >= canonical[index].cut {
+            finishCurrent()
+        }
+        if index < canonical.count, step >= canonical[index].link.fromStep {
+            steps.append((step, rate, loss))
+        } else {
+            extra.append(step)
+        }
+    }
+
+    private mutating func finishCurrent() {
+        let commit = canonical[index]
+        let rows = steps
+        steps.removeAll(keepingCapacity: true)
+        index += 1
+        finishCommit(commit, canonicalRows: rows)
+    }
+
+    /// Checks whatever is left once every row was given; returns the findings.
+    mutating func finish() {
+        while index < canonical.count { finishCurrent() }
+        if !extra.isEmpty {
+            for (from, to) in Self.ranges(extra) {
+                findings.add(
+                    .extraRow, step: from,
+                    "\(Self.stepsText(from, to)) \(from == to ? "is" : "are") in the history but no commit wrote \(from == to ? "it" : "them"): inserted or moved outside lrledger"
+                )
+            }
+        }
+        if !isWindow, supersededClaimed < supersededTotal {
+            var unclaimed: [Int64] = []
+            for rows in superseded.values { unclaimed += rows.map(\.step) }
+            for (from, to) in Self.ranges(unclaimed.sorted()) {
+                findings.add(
+                    .extraRow, step: from,
+                    "\(Self.stepsText(from, to)) in the audit trail (rate_log_superseded) \(from == to ? "was" : "were") written by no commit: inserted or edited outside lrledger"
+                )
+            }
+        }
+    }
+
+    /// Completes one commit: its moved rows, completeness, then its digest.
+    private mutating func finishCommit(_ commit: Commit, canonicalRows: [(step: Int64, rate: Double, loss: Double?)]) {
+        let link = commit.link
+        var rows = canonicalRows
+        var moved: [Int64] = []
+        if let segment = link.segmentID, var group = superseded[segment] {
+            var keep: [(step: Int64, rate: Double, loss: Double?, by: Int64)] = []
+            for row in group {
+                guard row.step >= link.fromStep, row.step < link.toStep else {
+                    keep.append(row)
+                    continue
+                }
+                let mover = commit.movers.first { $0.resume <= row.step }
+                if mover == nil || mover!.segment != row.by { moved.append(row.step) }
+                rows.append((row.step, row.rate, row.loss))
+                supersededClaimed += 1
+            }
+            group = keep
+            superseded[segment] = group
+        }
+        rows.sort { $0.step < $1.step }
+        for (from, to) in Self.ranges(moved) {
+            findings.add(
+                .movedRow, step: from,
+                "\(Self.stepsText(from, to)) of commit link \(link.seq) \(from == to ? "is" : "are") in the audit trail, but no resume moved \(from == to ? "it" : "them") there")
+        }
+        // Completeness: the promised steps, else the count and ends the commit recorded.
+        var complete = true
+        let logEvery = link.segmentID.flatMap { segments[$0]?.0.logEvery }
+        if let every = logEvery {
+            var missing: [Int64] = []
+            var unexpected: [Int64] = []
+            var position = 0
+            var step = (link.fromStep + every - 1) / every * every
+            while step < link.toStep {
+                while position < rows.count, rows[position].step < step {
+                    unexpected.append(rows[position].step)
+                    position += 1
+                }
+                if position < rows.count, rows[position].step == step {
+                    position += 1
+                    while position < rows.count, rows[position].step == step {
+                        unexpected.append(step)
+                        position += 1
+                    }
+                } else {
+                    missing.append(step)
+                }
+                step += every
+            }
+            unexpected += rows[position...].map(\.step)
+            complete = missing.isEmpty && unexpected.isEmpty
+            report(missing: missing, unexpected: unexpected, link: link)
+        } else if Int64(rows.count) != link.rowCount || rows.first?.step != link.firstRowStep
+            || rows.last?.step != link.lastRowStep
+        {
+            complete = false
+            var missing: [Int64] = []
+            if let first = link.firstRowStep, let last = link.lastRowStep, last - first + 1 == link.rowCount {
+                let present = Set(rows.map(\.step))
+                missing = (first...last).filter { !present.contains($0) }
+            }
+            findings.add(
+                .missingRow, step: link.fromStep,
+                "commit link \(link.seq) wrote \(link.rowCount) rows for steps \(link.firstRowStep.map { "\($0)" } ?? "-")...\(link.lastRowStep.map { "\($0)" } ?? "-"); the history holds \(rows.count)\(missing.isEmpty ? "" : " (missing \(Self.ranges(missing).map { Self.stepsText($0.0, $0.1) }.joined(separator: ", ")))")"
+            )
+        }
+        let header = link.header(previous: commit.previous, run: run, versions: versions, segments: segments)
+        var digest = CommitDigest(header: header.text)
+        for row in rows { digest.append(step: row.step, rate: row.rate, loss: row.loss) }
+        compare(link, header: header.text, digest: digest.finalize(), rowsDiffer: !complete)
+    }
+
+    private mutating func report(missing: [Int64], unexpected: [Int64], link: ChainLink) {
+        for (from, to) in Self.ranges(missing) {
+            findings.add(
+                .missingRow, step: from,
+                "\(Self.stepsText(from, to)), which segment \(link.segmentID ?? -1) trained and logged (commit link \(link.seq)), \(from == to ? "is" : "are") missing from the history: deleted outside lrledger"
+            )
+        }
+        for (from, to) in Self.ranges(unexpected) {
+            findings.add(
+                .extraRow, step: from,
+                "\(Self.stepsText(from, to)) \(from == to ? "is" : "are") in the history but segment \(link.segmentID ?? -1) did not log \(from == to ? "it" : "them") (commit link \(link.seq)): inserted outside lrledger"
+            )
+        }
+    }
+
+    /// Compares a recomputed digest with the recorded one, naming what differs.
+    private mutating func compare(_ link: ChainLink, header: String, digest: String, rowsDiffer: Bool) {
+        guard digest != link.digest else { return }
+        let differences = ChainHeader.differences(recorded: link.header, actual: header)
+        if !differences.isEmpty {
+            findings.add(
+                .chainMismatch, step: link.fromStep,
+                "chain link \(link.seq) (\(link.kind) at step \(link.toStep)) no longer matches the history: \(differences.joined(separator: "; "))"
+            )
+        } else if !rowsDiffer {
+            findings.add(
+                .chainMismatch, step: link.fromStep,
+                "chain link \(link.seq) (\(link.kind), steps \(link.fromStep)..<\(link.toStep)) no longer matches its digest: a rate, loss or step it wrote was edited outside lrledger, or the link itself was"
+            )
+        }
+    }
+
+    // MARK: - Text
+
+    static func ranges(_ steps: [Int64]) -> [(Int64, Int64)] {
+        var out: [(Int64, Int64)] = []
+        for step in steps {
+            if let last = out.last, step == last.1 + 1 { out[out.count - 1].1 = step } else { out.append((step, step)) }
+        }
+        return out
+    }
+
+    static func stepsText(_ from: Int64, _ to: Int64) -> String {
+        from == to ? "step \(from)" : "steps \(from)...\(to)"
+    }
+}
+
+extension ChainLink {
+    /// For a legacy link: whether segment `id` is part of the history before the chain.
+    fileprivate func at(legacyBefore id: Int64, segments: [Int64: (ChainHeader.SegmentStart, ChainHeader.SegmentEnd)])
+        -> Bool?
+    {
+        guard kind == "legacy", let start = segments[id]?.0 else { return nil }
+        return start.startStep <= toStep
+    }
+}
