@@ -37,6 +37,8 @@ extension LRLedger {
                 ("checkpoint_step", detail.latestCheckpoint.map { "\($0.step)" } ?? ""),
                 ("checkpoint_sha256", detail.latestCheckpoint?.sha256 ?? ""),
                 ("logged_rows", "\(detail.loggedRows)"), ("superseded_rows", "\(detail.supersededRows)"),
+                ("chain_links", "\(detail.chainLength)"), ("chain_head", detail.chainHead ?? ""),
+                ("last_heartbeat", run.lastHeartbeat ?? ""),
                 ("created_at", run.createdAt), ("updated_at", run.updatedAt),
             ]
         }
@@ -44,7 +46,7 @@ extension LRLedger {
         func printTable(_ detail: RunDetail) {
             let run = detail.summary
             print("run         \(run.name)")
-            print("status      \(run.status.rawValue)")
+            print("status      \(run.status.rawValue)\(run.lastHeartbeat.map { ", last heartbeat \($0)" } ?? "")")
             print("step        \(run.step) of \(run.targetSteps)")
             print("schedule    \(ScheduleText.summary(run.schedule, run.dtype)), \(run.dtype)")
             print("            \(run.schedule)")
@@ -55,6 +57,7 @@ extension LRLedger {
                 print("checkpoint  none")
             }
             print("rates       \(detail.loggedRows) logged, \(detail.supersededRows) superseded")
+            print("chain       \(detail.chainLength) links, head \(detail.chainHead ?? "none")")
             print("created     \(run.createdAt), updated \(run.updatedAt)")
             print("")
             print("segments")
@@ -112,6 +115,9 @@ extension LRLedger {
                   "checkpoint_sha256": \(string(detail.latestCheckpoint?.sha256)),
                   "logged_rows": \(detail.loggedRows),
                   "superseded_rows": \(detail.supersededRows),
+                  "chain_links": \(detail.chainLength),
+                  "chain_head": \(string(detail.chainHead)),
+                  "last_heartbeat": \(string(run.lastHeartbeat)),
                   "created_at": \(string(run.createdAt)),
                   "updated_at": \(string(run.updatedAt)),
                   "segments": [\(segments.joined(separator: ", "))],

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Ledger
 import Logging
@@ -30,6 +31,9 @@ extension LRLedger {
 
         @Flag(help: "Allow a resumed run to switch to the given schedule from its resume step (recorded).")
         var changeSchedule = false
+
+        @Flag(help: "Create a new run, also beside a run with a similar name; refused if the run exists.")
+        var new = false
 
         @Option(help: "Total optimizer updates the run should reach.")
         var steps: Int64
@@ -83,18 +87,25 @@ extension LRLedger {
                 run: run, schedule: try schedule.makeSchedule(), allowScheduleChange: changeSchedule,
                 targetSteps: steps, logEvery: logEvery, checkpointEvery: checkpointEvery,
                 settings: WorkloadSettingsRequest(
-                    model: model, seed: seed, batchSize: batchSize, momentum: momentum, dataPath: data))
+                    model: model, seed: seed, batchSize: batchSize, momentum: momentum, dataPath: data),
+                creation: new ? .required : .allowed)
             var configuration = LedgerConfiguration(busyTimeout: busyTimeout, keepCheckpoints: keepCheckpoints)
             if fullSync { configuration.durability = .full }
+            // The first lines on standard output say what was created, at once.
             let service = TrainingService(
-                ledgerPath: database.path, configuration: configuration, request: request, logger: logger)
+                ledgerPath: database.path, configuration: configuration, request: request, logger: logger,
+                announce: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) })
             var groupLogger = Logger(label: "lrledger.lifecycle")
             groupLogger.logLevel = .warning
             let group = ServiceGroup(
                 configuration: ServiceGroupConfiguration(
                     services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
                     gracefulShutdownSignals: [.sigterm, .sigint], logger: groupLogger))
-            try await group.run()
+            do {
+                try await group.run()
+            } catch let error as LedgerError where error.code == .similarRunExists || error.code == .runExists {
+                throw LedgerError(error.code, error.message + (error.code == .runExists ? " (drop --new)" : " (--new)"))
+            }
             if let outcome = service.outcome {
                 switch outcome.kind {
                 case .finished: print("run \(run): finished at step \(outcome.step) (\(outcome.trainedSteps) steps trained now)")

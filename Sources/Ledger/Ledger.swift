@@ -32,15 +32,19 @@ public final class Ledger: Sendable {
     public let isReadOnly: Bool
     /// The configuration the ledger was opened with.
     public let configuration: LedgerConfiguration
+    /// True when this open made the ledger: the file did not exist, or held no database.
+    public let createdFile: Bool
 
     let pool: DatabasePool
     let logger: Logger
     let fileIdentity: FileIdentity?
 
     private init(
-        path: String, isReadOnly: Bool, configuration: LedgerConfiguration, pool: DatabasePool, logger: Logger
+        path: String, isReadOnly: Bool, configuration: LedgerConfiguration, pool: DatabasePool, logger: Logger,
+        createdFile: Bool = false
     ) {
         self.path = path
+        self.createdFile = createdFile
         self.isReadOnly = isReadOnly
         self.configuration = configuration
         self.pool = pool
@@ -79,7 +83,9 @@ public final class Ledger: Sendable {
         try LedgerError.translating(path: path, "set its durability") {
             try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = \(synchronous)") }
         }
-        self.init(path: path, isReadOnly: false, configuration: configuration, pool: pool, logger: logger)
+        self.init(
+            path: path, isReadOnly: false, configuration: configuration, pool: pool, logger: logger,
+            createdFile: inspection == .missing || inspection == .empty)
         if inspection != .ledger(pending: []) {
             try migrate(inspection)
         }

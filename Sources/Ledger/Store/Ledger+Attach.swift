@@ -118,7 +118,14 @@ extension Ledger {
                     .runNotFound,
                     "no run named \(request.run) in \(path); give a schedule to create it, or check the name")
             }
+            try checkCreation(db, request)
             return nil
+        }
+        if request.creation == .required {
+            throw LedgerError(
+                .runExists,
+                "run \(request.run) already exists in \(path); resume it without asking for a new run, or choose another name"
+            )
         }
         let runID: Int64 = try run.value("id")
         let committed: Int64 = try run.value("step")

@@ -1,3 +1,4 @@
+import Ledger
 import Schedules
 
 /// What to train: the run, its schedule, how far, and how often to log and commit.
@@ -24,12 +25,15 @@ public struct TrainingRequest: Sendable {
     public var checkpointEvery: Int64
     /// The workload settings asked for.
     public var settings: WorkloadSettingsRequest
+    /// Whether the run may, must or must not be created (see `AttachRequest.Creation`).
+    public var creation: AttachRequest.Creation
 
     public init(
         run: String, schedule: (any LearningRateSchedule)? = nil, allowScheduleChange: Bool = false,
         targetSteps: Int64, logEvery: Int64 = 1, checkpointEvery: Int64 = 100,
-        settings: WorkloadSettingsRequest = WorkloadSettingsRequest()
+        settings: WorkloadSettingsRequest = WorkloadSettingsRequest(), creation: AttachRequest.Creation = .allowed
     ) {
+        self.creation = creation
         self.run = run
         self.schedule = schedule
         self.allowScheduleChange = allowScheduleChange
