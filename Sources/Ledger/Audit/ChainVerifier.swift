@@ -35,6 +35,9 @@ struct ChainVerifier {
     private(set) var firstStep: Int64 = 0
     private let isWindow: Bool
     var findings = FindingCollector()
+    /// In a window: the segments whose attaches the window holds; the rows they moved to
+    /// the audit trail must all be claimed by the window's commits.
+    private var windowSegments: Set<Int64> = []
     /// Links checked.
     private(set) var linksChecked = 0
 
@@ -134,7 +137,65 @@ struct ChainVerifier {
                 "the run's step counter is \(committed) but its chain's last link (\(last.seq), \(last.kind)) left it at \(last.toStep)"
             )
         }
-        if !isWindow { try checkRecords(db, runID: runID, links: links) }
+        if isWindow {
+            try checkKeptCheckpoints(db, runID: runID)
+            checkNewerRecords(links: links)
+        } else {
+            try checkRecords(db, runID: runID, links: links)
+        }
+    }
+
+    /// For a resume: no segment or schedule version newer than any the recent links record.
+    private mutating func checkNewerRecords(links: [ChainLink]) {
+        let chained = links.filter { $0.kind != "legacy" }
+        guard let last = chained.last else { return }
+        let newestSegment = chained.compactMap(\.segmentID).max() ?? Int64.max
+        windowSegments = Set(chained.filter { $0.kind == "attach" }.compactMap(\.segmentID))
+        for id in segments.keys.sorted() where id > newestSegment {
+            findings.add(
+                .notInChain, step: segments[id]?.0.startStep,
+                "segment \(id) is not in the run's chain: it was inserted outside lrledger")
+        }
+        for version in versions where version.id > (last.scheduleVersionID ?? Int64.max) {
+            findings.add(
+                .notInChain, step: version.fromStep,
+                "schedule version \(version.id) (from step \(version.fromStep)) is not in the run's chain: it was inserted outside lrledger"
+            )
+        }
+    }
+
+    /// For a resume: each kept checkpoint's bytes match its SHA-256, and a commit link
+    /// wrote it (a few rows and one indexed lookup each, whatever the history's length).
+    private mutating func checkKeptCheckpoints(_ db: Database, runID: Int64) throws {
+        let legacyEnd =
+            try Int64.fetchOne(
+                db, sql: "SELECT to_step FROM chain_link WHERE run_id = ? AND kind = 'legacy'", arguments: [runID])
+            ?? -1
+        for row in try Row.fetchAll(
+            db, sql: "SELECT step, sha256, segment_id, state FROM checkpoint WHERE run_id = ? ORDER BY step",
+            arguments: [runID])
+        {
+            let step: Int64 = try row.value("step")
+            let sha: String? = try row.value("sha256")
+            let state = (try row.value("state", as: Data?.self)) ?? Data()
+            if SHA256Hex.digest(state) != sha {
+                findings.add(
+                    .checkpointChecksumMismatch, step: step, "the checkpoint at step \(step) no longer matches its SHA-256")
+            }
+            guard step > legacyEnd else { continue }
+            let chained = try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM chain_link WHERE run_id = ? AND kind = 'commit' AND to_step = ?
+                        AND checkpoint_sha256 = ? AND segment_id = ?)
+                    """, arguments: [runID, step, sha, try row.value("segment_id", as: Int64?.self)]) ?? false
+            if !chained {
+                findings.add(
+                    .checkpointNotInChain, step: step,
+                    "the checkpoint at step \(step) is not one the chain keeps: it was inserted, or its step edited, outside lrledger"
+                )
+            }
+        }
     }
 
     /// The canonical parts of the commits must cover [firstStep, committed) once.
@@ -263,9 +324,12 @@ struct ChainVerifier {
                 )
             }
         }
-        if !isWindow, supersededClaimed < supersededTotal {
+        if supersededClaimed < supersededTotal {
             var unclaimed: [Int64] = []
-            for rows in superseded.values { unclaimed += rows.map(\.step) }
+            for rows in superseded.values {
+                unclaimed += rows.filter { !isWindow || windowSegments.contains($0.by) || segments[$0.by] == nil }
+                    .map(\.step)
+            }
             for (from, to) in Self.ranges(unclaimed.sorted()) {
                 findings.add(
                     .extraRow, step: from,
