@@ -116,7 +116,7 @@ struct WriterIdentityTests {
         let bytes = try #require(LedgerFiles.bytes(db))
         let log = LedgerFiles.bytes(db + "-wal")
 
-        for name in ["Demo", "demo2", "dmo"] {
+        for name in ["Demo", "deno", "dmo"] {
             let typo = try LRLedgerProcess.run(["train", "--db", db, "--run", name, "--steps", "100"])
             #expect(typo.status != 0, "\(name): \(typo.stdout)")
             #expect(typo.stderr.contains("run demo exists"), "\(typo.stderr)")

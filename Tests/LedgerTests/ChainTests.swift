@@ -92,10 +92,11 @@ struct ChainTests {
         forbidden.creation = .forbidden
         let error = #expect(throws: LedgerError.self) { try ledger.attach(forbidden) }
         #expect(error?.code == .runNotFound)
-        // Names further apart (here two edits for a short name) are created as before.
+        // Names further apart (here two edits for a short name), or numbered, are created as before.
         try ledger.attach(try request("resnet")).close(reason: .finished)
+        try ledger.attach(try request("resnet-a2")).close(reason: .finished)
         try ledger.attach(try request("vit")).close(reason: .finished)
-        #expect(try ledger.runs().map(\.name) == ["Resnet-A", "resnet", "resnet-a", "vit"])
+        #expect(try ledger.runs().map(\.name) == ["Resnet-A", "resnet", "resnet-a", "resnet-a2", "vit"])
     }
 
     @Test("a digest edited in the chain, or a link deleted, is found by audit and refused by attach")

@@ -1,10 +1,13 @@
 /// When two run names are close enough that one is likely a typo of the other: equal
 /// but for case, or one small edit apart (one insertion, deletion or substitution, two
-/// for names of eight characters or more), compared without case.
+/// for names of eight characters or more), compared without case. Names whose digits
+/// differ (`run-1` and `run-2`, `demo` and `demo2`) are numbered on purpose, not typos.
 ///
 /// ```swift
 /// RunNameSimilarity.areSimilar("Demo", "demo")     // true
-/// RunNameSimilarity.areSimilar("demo", "demo2")    // true
+/// RunNameSimilarity.areSimilar("demo", "dmeo")     // false: two edits in a short name
+/// RunNameSimilarity.areSimilar("demo", "deno")     // true
+/// RunNameSimilarity.areSimilar("run-1", "run-2")   // false: numbered on purpose
 /// RunNameSimilarity.areSimilar("resnet-a", "vit-b") // false
 /// ```
 enum RunNameSimilarity {
@@ -14,6 +17,7 @@ enum RunNameSimilarity {
         let left = Array(a.lowercased())
         let right = Array(b.lowercased())
         if left == right { return true }
+        guard left.filter(\.isNumber) == right.filter(\.isNumber) else { return false }
         let allowed = min(left.count, right.count) >= 8 ? 2 : 1
         guard abs(left.count - right.count) <= allowed else { return false }
         return distance(left, right) <= allowed
