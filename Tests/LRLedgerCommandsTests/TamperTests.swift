@@ -43,50 +43,77 @@ struct TamperTests {
     }
 
     static let cases: [Case] = [
-        Case(name: "rate edited", sql: "UPDATE rate_log SET rate = rate * 2 WHERE step = 123", finding: "steps 100..<200"),
-        Case(name: "loss edited", sql: "UPDATE rate_log SET loss = loss + 1e-9 WHERE step = 456", finding: "steps 400..<500"),
-        Case(name: "rate row inserted", sql: "INSERT INTO rate_log VALUES (1, 10000, 0.1, NULL)", finding: "step 10000"),
+        Case(
+            name: "rate edited", sql: "UPDATE rate_log SET rate = rate * 2 WHERE step = 123", finding: "steps 100..<200"
+        ),
+        Case(
+            name: "loss edited", sql: "UPDATE rate_log SET loss = loss + 1e-9 WHERE step = 456",
+            finding: "steps 400..<500"),
+        Case(
+            name: "rate row inserted", sql: "INSERT INTO rate_log VALUES (1, 10000, 0.1, NULL)", finding: "step 10000"),
         Case(name: "rate row deleted", sql: "DELETE FROM rate_log WHERE step = 250", finding: "step 250"),
-        Case(name: "rate rows 200-205 deleted", sql: "DELETE FROM rate_log WHERE step BETWEEN 200 AND 205", finding: "steps 200...205"),
+        Case(
+            name: "rate rows 200-205 deleted", sql: "DELETE FROM rate_log WHERE step BETWEEN 200 AND 205",
+            finding: "steps 200...205"),
         Case(name: "every rate row deleted", sql: "DELETE FROM rate_log", finding: "missing from the history"),
-        Case(name: "last 100 rate rows deleted", sql: "DELETE FROM rate_log WHERE step >= 400", finding: "steps 400...499"),
+        Case(
+            name: "last 100 rate rows deleted", sql: "DELETE FROM rate_log WHERE step >= 400",
+            finding: "steps 400...499"),
         Case(
             name: "superseded rate edited", sql: "UPDATE rate_log_superseded SET rate = 0.5 WHERE step = 320",
             finding: "steps 300..<350"),
         Case(
             name: "superseded row inserted",
-            sql: "INSERT INTO rate_log_superseded (run_id, step, rate, segment_id, superseded_by, superseded_at, reason) VALUES (1, 360, 0.1, 2, 3, '', '')",
+            sql:
+                "INSERT INTO rate_log_superseded (run_id, step, rate, segment_id, superseded_by, superseded_at, reason) VALUES (1, 360, 0.1, 2, 3, '', '')",
             finding: "step 360"),
-        Case(name: "superseded row deleted", sql: "DELETE FROM rate_log_superseded WHERE step = 333", finding: "step 333"),
+        Case(
+            name: "superseded row deleted", sql: "DELETE FROM rate_log_superseded WHERE step = 333", finding: "step 333"
+        ),
         Case(
             name: "segment end reason edited", sql: "UPDATE segment SET end_reason = 'finished' WHERE id = 2",
             finding: "'closed 2 350 interrupted"),
         Case(
             name: "segment inserted",
-            sql: "INSERT INTO segment (run_id, pid, host, start_step, end_step, started_at, ended_at, heartbeat_at, end_reason) VALUES (1, 1, 'x', 500, 500, '', '', '', 'finished')",
+            sql:
+                "INSERT INTO segment (run_id, pid, host, start_step, end_step, started_at, ended_at, heartbeat_at, end_reason) VALUES (1, 1, 'x', 500, 500, '', '', '', 'finished')",
             finding: "segment 4 is not in the run's chain"),
         Case(name: "segment deleted", sql: "DELETE FROM segment WHERE id = 2", finding: "segment 2"),
         Case(
-            name: "checkpoint state edited", sql: "UPDATE checkpoint SET state = zeroblob(length(state)) WHERE step = 400",
+            name: "checkpoint state edited",
+            sql: "UPDATE checkpoint SET state = zeroblob(length(state)) WHERE step = 400",
             finding: "checkpoint at step 400 no longer matches its SHA-256"),
-        Case(name: "checkpoint step edited", sql: "UPDATE checkpoint SET step = 450 WHERE step = 500", finding: "step 450"),
+        Case(
+            name: "checkpoint step edited", sql: "UPDATE checkpoint SET step = 450 WHERE step = 500",
+            finding: "step 450"),
         Case(
             name: "checkpoint inserted",
-            sql: "INSERT INTO checkpoint SELECT run_id, 50, state, sha256, segment_id, created_at FROM checkpoint WHERE step = 400",
+            sql:
+                "INSERT INTO checkpoint SELECT run_id, 50, state, sha256, segment_id, created_at FROM checkpoint WHERE step = 400",
             finding: "checkpoint at step 50"),
-        Case(name: "checkpoint deleted", sql: "DELETE FROM checkpoint WHERE step = 500", finding: "checkpoint at step 500"),
-        Case(name: "schedule dtype edited", sql: "UPDATE schedule_version SET dtype = 'float64' WHERE id = 1", finding: "float64"),
-        Case(name: "schedule from_step edited", sql: "UPDATE schedule_version SET from_step = 250 WHERE id = 2", finding: ":250:"),
+        Case(
+            name: "checkpoint deleted", sql: "DELETE FROM checkpoint WHERE step = 500",
+            finding: "checkpoint at step 500"),
+        Case(
+            name: "schedule dtype edited", sql: "UPDATE schedule_version SET dtype = 'float64' WHERE id = 1",
+            finding: "float64"),
+        Case(
+            name: "schedule from_step edited", sql: "UPDATE schedule_version SET from_step = 250 WHERE id = 2",
+            finding: ":250:"),
         Case(
             name: "schedule version inserted",
-            sql: "INSERT INTO schedule_version (run_id, from_step, config, dtype, sha256, created_at) SELECT run_id, 400, config, dtype, sha256, created_at FROM schedule_version WHERE id = 1",
+            sql:
+                "INSERT INTO schedule_version (run_id, from_step, config, dtype, sha256, created_at) SELECT run_id, 400, config, dtype, sha256, created_at FROM schedule_version WHERE id = 1",
             finding: "schedule version 3"),
         Case(name: "schedule change deleted", sql: "DELETE FROM schedule_version WHERE id = 2", finding: "versions"),
         Case(name: "step counter edited", sql: "UPDATE run SET step = 400", finding: "step counter is 400"),
-        Case(name: "chain link deleted", sql: "DELETE FROM chain_link WHERE seq = 9", finding: "chain links 9..<10 are missing"),
+        Case(
+            name: "chain link deleted", sql: "DELETE FROM chain_link WHERE seq = 9",
+            finding: "chain links 9..<10 are missing"),
     ]
 
-    @Test("audit exits 1 naming the tampering, and train refuses it with the same finding, changing no byte",
+    @Test(
+        "audit exits 1 naming the tampering, and train refuses it with the same finding, changing no byte",
         arguments: cases)
     func tamperingIsFoundAndRefused(_ tampering: Case) throws {
         let folder = try TemporaryDirectory()
@@ -103,7 +130,8 @@ struct TamperTests {
         #expect(train.status != 0, "\(train.stdout)")
         #expect(train.stderr.contains("cannot resume"), "\(train.stderr)")
         // The finding train names is one audit lists, word for word.
-        let finding = train.stderr.components(separatedBy: "cannot resume: ").last?
+        let finding =
+            train.stderr.components(separatedBy: "cannot resume: ").last?
             .components(separatedBy: " (and ").first?.components(separatedBy: "; audit the run").first ?? "?"
         #expect(audit.stdout.contains(finding), "train said \(finding); audit said \(audit.stdout)")
         #expect(LedgerFiles.bytes(db) == bytes, "train changed the file")

@@ -33,7 +33,9 @@ struct ChainTests {
     func scheduleTimelineSwitchesAtTheChange() throws {
         let a = try docSchedule()
         let b = try InverseTimeDecay(initialLearningRate: 0.05, decaySteps: .float(1.0), decayRate: .float(0.5))
-        let versions = LatestRecorded<any LearningRateSchedule>([(start: 0, id: 1, value: a), (start: 1000, id: 2, value: b)])
+        let versions = LatestRecorded<any LearningRateSchedule>([
+            (start: 0, id: 1, value: a), (start: 1000, id: 2, value: b),
+        ])
         let timeline = ScheduleTimeline(versions: versions, at: 900)
         var rates = [Double](repeating: 0, count: 200)
         timeline.rates(from: 900, into: &rates)
@@ -70,7 +72,8 @@ struct ChainTests {
         #expect(report.chainHead == (try ledger.run(named: "every10").chainHead))
     }
 
-    @Test("a run is created only as the request allows: not beside a similar name unless required, never when forbidden")
+    @Test(
+        "a run is created only as the request allows: not beside a similar name unless required, never when forbidden")
     func creationRules() throws {
         let directory = try TemporaryDirectory()
         let ledger = try Ledger(path: directory.path())

@@ -61,13 +61,16 @@ struct ChainVerifier {
         var total = 0
         for row in try Row.fetchAll(
             db,
-            sql: "SELECT step, rate, loss, segment_id, superseded_by FROM rate_log_superseded WHERE run_id = ? ORDER BY step",
+            sql:
+                "SELECT step, rate, loss, segment_id, superseded_by FROM rate_log_superseded WHERE run_id = ? ORDER BY step",
             arguments: [runID])
         {
             let segment: Int64 = (try row.value("segment_id", as: Int64?.self)) ?? -1
             groups[segment, default: []].append(
-                (try row.value("step"), (try row.value("rate", as: Double?.self)) ?? .nan,
-                 try row.value("loss"), try row.value("superseded_by")))
+                (
+                    try row.value("step"), (try row.value("rate", as: Double?.self)) ?? .nan,
+                    try row.value("loss"), try row.value("superseded_by")
+                ))
             total += 1
         }
         superseded = groups
@@ -103,7 +106,9 @@ struct ChainVerifier {
                 "chain links \(before.seq + 1)..<\(link.seq) are missing (between steps \(before.toStep) and \(link.fromStep)): they were deleted"
             )
         }
-        let attaches = links.filter { $0.kind == "attach" }.map { (seq: $0.seq, resume: $0.toStep, segment: $0.segmentID ?? -1) }
+        let attaches = links.filter { $0.kind == "attach" }.map {
+            (seq: $0.seq, resume: $0.toStep, segment: $0.segmentID ?? -1)
+        }
         var minimumFrom = Int64.max
         for link in links {
             defer { previous = link.digest }
@@ -180,15 +185,17 @@ struct ChainVerifier {
             let state = (try row.value("state", as: Data?.self)) ?? Data()
             if SHA256Hex.digest(state) != sha {
                 findings.add(
-                    .checkpointChecksumMismatch, step: step, "the checkpoint at step \(step) no longer matches its SHA-256")
+                    .checkpointChecksumMismatch, step: step,
+                    "the checkpoint at step \(step) no longer matches its SHA-256")
             }
             guard step > legacyEnd else { continue }
-            let chained = try Bool.fetchOne(
-                db,
-                sql: """
-                    SELECT EXISTS (SELECT 1 FROM chain_link WHERE run_id = ? AND kind = 'commit' AND to_step = ?
-                        AND checkpoint_sha256 = ? AND segment_id = ?)
-                    """, arguments: [runID, step, sha, try row.value("segment_id", as: Int64?.self)]) ?? false
+            let chained =
+                try Bool.fetchOne(
+                    db,
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM chain_link WHERE run_id = ? AND kind = 'commit' AND to_step = ?
+                            AND checkpoint_sha256 = ? AND segment_id = ?)
+                        """, arguments: [runID, step, sha, try row.value("segment_id", as: Int64?.self)]) ?? false
             if !chained {
                 findings.add(
                     .checkpointNotInChain, step: step,
@@ -211,7 +218,8 @@ struct ChainVerifier {
             } else if from < next {
                 findings.add(
                     .stepsNotTiled, step: from,
-                    "steps \(from)..<\(min(next, commit.cut)) are claimed by two commits (link \(commit.link.seq) among them)")
+                    "steps \(from)..<\(min(next, commit.cut)) are claimed by two commits (link \(commit.link.seq) among them)"
+                )
             }
             next = max(next, commit.cut)
         }
@@ -250,7 +258,8 @@ struct ChainVerifier {
             for step in kept.keys.sorted(by: >).dropFirst(max(keep, 1)) { kept[step] = nil }
         }
         let rows = try Row.fetchAll(
-            db, sql: "SELECT step, sha256, segment_id FROM checkpoint WHERE run_id = ? ORDER BY step", arguments: [runID])
+            db, sql: "SELECT step, sha256, segment_id FROM checkpoint WHERE run_id = ? ORDER BY step",
+            arguments: [runID])
         var seen: Set<Int64> = []
         for row in rows {
             let step: Int64 = try row.value("step")
@@ -363,7 +372,8 @@ struct ChainVerifier {
         for (from, to) in Self.ranges(moved) {
             findings.add(
                 .movedRow, step: from,
-                "\(Self.stepsText(from, to)) of commit link \(link.seq) \(from == to ? "is" : "are") in the audit trail, but no resume moved \(from == to ? "it" : "them") there")
+                "\(Self.stepsText(from, to)) of commit link \(link.seq) \(from == to ? "is" : "are") in the audit trail, but no resume moved \(from == to ? "it" : "them") there"
+            )
         }
         // Completeness: the promised steps, else the count and ends the commit recorded.
         var complete = true

@@ -26,7 +26,9 @@ enum ChainFacts {
     }
 
     /// The opening and closing facts of every segment of the run, by id.
-    static func segments(_ db: Database, runID: Int64) throws -> [Int64: (ChainHeader.SegmentStart, ChainHeader.SegmentEnd)] {
+    static func segments(_ db: Database, runID: Int64) throws -> [Int64: (
+        ChainHeader.SegmentStart, ChainHeader.SegmentEnd
+    )] {
         var out: [Int64: (ChainHeader.SegmentStart, ChainHeader.SegmentEnd)] = [:]
         let rows = try Row.fetchAll(
             db,

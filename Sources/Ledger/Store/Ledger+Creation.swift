@@ -14,7 +14,9 @@ extension Ledger {
             return
         case .forbidden:
             throw LedgerError(
-                .runNotFound, "no run named \(request.run) in \(path), and creating one was not asked for; check the name and the database")
+                .runNotFound,
+                "no run named \(request.run) in \(path), and creating one was not asked for; check the name and the database"
+            )
         case .allowed:
             let names = try String.fetchAll(db, sql: "SELECT name FROM run ORDER BY name")
             let similar = names.filter { RunNameSimilarity.areSimilar($0, request.run) }

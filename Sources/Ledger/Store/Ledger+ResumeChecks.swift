@@ -56,12 +56,13 @@ extension Ledger {
                 db, sql: "SELECT to_step FROM chain_link WHERE run_id = ? AND kind = 'legacy'", arguments: [runID])
             ?? -1
         if let checkpoint, checkpoint.step > legacyEnd {
-            let chained = try Bool.fetchOne(
-                db,
-                sql: """
-                    SELECT EXISTS (SELECT 1 FROM chain_link WHERE run_id = ? AND kind = 'commit' AND to_step = ?
-                        AND checkpoint_sha256 = ?)
-                    """, arguments: [runID, checkpoint.step, checkpoint.sha256]) ?? false
+            let chained =
+                try Bool.fetchOne(
+                    db,
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM chain_link WHERE run_id = ? AND kind = 'commit' AND to_step = ?
+                            AND checkpoint_sha256 = ?)
+                        """, arguments: [runID, checkpoint.step, checkpoint.sha256]) ?? false
             guard chained else {
                 throw LedgerError(
                     .historyTampered,
