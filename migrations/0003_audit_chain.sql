@@ -42,6 +42,9 @@ CREATE TABLE chain_link (
     schedule_version_id INTEGER,
     -- For an attach: the segments it closed as crashed, comma-separated ids.
     closed_segments TEXT NOT NULL DEFAULT '',
+    -- For an attach asked to resume past damaged checkpoints: the checkpoints whose bytes
+    -- no longer matched their SHA-256 and that it deleted, as comma-separated STEP:SHA256.
+    discarded_checkpoints TEXT NOT NULL DEFAULT '',
     -- The canonical text hashed (without the rows), so an audit can name what changed.
     header TEXT NOT NULL DEFAULT '',
     -- Lowercase hex SHA-256 of the previous link's digest, the header and the rows.

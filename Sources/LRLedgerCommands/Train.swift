@@ -35,6 +35,9 @@ extension LRLedger {
         @Flag(help: "Create a new run, also beside a run with a similar name; refused if the run exists.")
         var new = false
 
+        @Flag(help: "Resume from the newest intact checkpoint, discarding newer damaged ones (recorded).")
+        var discardDamagedCheckpoints = false
+
         @Option(help: "Total optimizer updates the run should reach.")
         var steps: Int64
 
@@ -83,12 +86,13 @@ extension LRLedger {
 
         func run() async throws {
             let logger = Logger(label: "lrledger.train")
-            let request = TrainingRequest(
+            var request = TrainingRequest(
                 run: run, schedule: try schedule.makeSchedule(), allowScheduleChange: changeSchedule,
                 targetSteps: steps, logEvery: logEvery, checkpointEvery: checkpointEvery,
                 settings: WorkloadSettingsRequest(
                     model: model, seed: seed, batchSize: batchSize, momentum: momentum, dataPath: data),
                 creation: new ? .required : .allowed)
+            request.discardDamagedCheckpoints = discardDamagedCheckpoints
             var configuration = LedgerConfiguration(busyTimeout: busyTimeout, keepCheckpoints: keepCheckpoints)
             if fullSync { configuration.durability = .full }
             // The first lines on standard output say what was created, at once.
@@ -105,6 +109,8 @@ extension LRLedger {
                 try await group.run()
             } catch let error as LedgerError where error.code == .similarRunExists || error.code == .runExists {
                 throw LedgerError(error.code, error.message + (error.code == .runExists ? " (drop --new)" : " (--new)"))
+            } catch let error as LedgerError where error.message.hasSuffix("discarding the damaged ones (recorded)") {
+                throw LedgerError(error.code, error.message + " with --discard-damaged-checkpoints")
             }
             if let outcome = service.outcome {
                 switch outcome.kind {

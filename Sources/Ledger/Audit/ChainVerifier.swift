@@ -38,13 +38,18 @@ struct ChainVerifier {
     /// In a window: the segments whose attaches the window holds; the rows they moved to
     /// the audit trail must all be claimed by the window's commits.
     private var windowSegments: Set<Int64> = []
+    private let discarding: Set<Int64>
     /// Links checked.
     private(set) var linksChecked = 0
 
     /// Reads the links and facts; checks everything that needs no row.
     ///
     /// - parameter window: verify only the last `window` links, or all when nil.
-    init(_ db: Database, runID: Int64, runName: String, committed: Int64, window: Int?) throws {
+    /// - parameter discarding: damaged checkpoints an attach is about to delete on request.
+    init(_ db: Database, runID: Int64, runName: String, committed: Int64, window: Int?, discarding: Set<Int64> = [])
+        throws
+    {
+        self.discarding = discarding
         self.runName = runName
         self.committed = committed
         self.isWindow = window != nil
@@ -183,7 +188,7 @@ struct ChainVerifier {
             let step: Int64 = try row.value("step")
             let sha: String? = try row.value("sha256")
             let state = (try row.value("state", as: Data?.self)) ?? Data()
-            if SHA256Hex.digest(state) != sha {
+            if SHA256Hex.digest(state) != sha, !discarding.contains(step) {
                 findings.add(
                     .checkpointChecksumMismatch, step: step,
                     "the checkpoint at step \(step) no longer matches its SHA-256")
@@ -251,8 +256,11 @@ struct ChainVerifier {
         }
         // Checkpoints: replay each commit's insert and pruning.
         var kept: [Int64: (sha: String, segment: Int64?, seq: Int64)] = [:]
-        for link in chained where link.kind == "commit" {
-            guard let sha = link.checkpointSHA256 else { continue }
+        for link in chained {
+            for discarded in link.discardedCheckpoints where kept[discarded.step]?.sha == discarded.sha256 {
+                kept[discarded.step] = nil
+            }
+            guard link.kind == "commit", let sha = link.checkpointSHA256 else { continue }
             kept[link.toStep] = (sha, link.segmentID, link.seq)
             let keep = Int(link.keepCheckpoints ?? Int64(kept.count))
             for step in kept.keys.sorted(by: >).dropFirst(max(keep, 1)) { kept[step] = nil }

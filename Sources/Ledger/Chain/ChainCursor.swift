@@ -23,11 +23,13 @@ struct ChainCursor {
     /// cursor after it.
     func appendEvent(
         _ db: Database, runID: Int64, kind: String, segmentID: Int64, from: Int64, to: Int64,
-        checkpointSHA256: String? = nil, closed: [Int64] = [], now: String
+        checkpointSHA256: String? = nil, closed: [Int64] = [], discarded: [(step: Int64, sha256: String)] = [],
+        now: String
     ) throws -> ChainCursor {
         var link = ChainLink(
             seq: nextSeq, kind: kind, segmentID: segmentID, fromStep: from, toStep: to,
-            checkpointSHA256: checkpointSHA256, scheduleVersionID: versions.last?.id, closedSegments: closed)
+            checkpointSHA256: checkpointSHA256, scheduleVersionID: versions.last?.id, closedSegments: closed,
+            discardedCheckpoints: discarded)
         let header = link.header(
             previous: previous, run: run, versions: versions, segments: try ChainFacts.segments(db, runID: runID)
         ).text

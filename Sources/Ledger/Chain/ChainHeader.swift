@@ -61,6 +61,10 @@ struct ChainHeader: Equatable {
     var versions: [Version]
     var segmentStart: SegmentStart?
     var closed: [SegmentEnd]
+    /// Checkpoints an attach deleted because their bytes no longer matched: step, SHA-256.
+    var discarded: [(step: Int64, sha256: String)] = []
+
+    static func == (left: ChainHeader, right: ChainHeader) -> Bool { left.text == right.text }
 
     /// The canonical text: ASCII lines ending in a newline, `-` for an absent value.
     var text: String {
@@ -84,6 +88,9 @@ struct ChainHeader: Equatable {
         for end in closed {
             lines.append(
                 "closed \(end.id) \(optional(end.endStep)) \(optional(end.reason)) \(optional(end.endedAt))")
+        }
+        for checkpoint in discarded {
+            lines.append("discarded \(checkpoint.step) \(checkpoint.sha256)")
         }
         return lines.joined(separator: "\n") + "\n"
     }

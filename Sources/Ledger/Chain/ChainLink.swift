@@ -15,13 +15,14 @@ struct ChainLink {
     var keepCheckpoints: Int64?
     var scheduleVersionID: Int64?
     var closedSegments: [Int64]
+    var discardedCheckpoints: [(step: Int64, sha256: String)]
     var header: String
     var digest: String
 
     /// The columns `init(row:)` reads.
     static let columns = """
         seq, kind, segment_id, from_step, to_step, row_count, first_row_step, last_row_step, checkpoint_sha256,
-        keep_checkpoints, schedule_version_id, closed_segments, header, digest
+        keep_checkpoints, schedule_version_id, closed_segments, discarded_checkpoints, header, digest
         """
 
     init(row: Row) throws {
@@ -38,6 +39,12 @@ struct ChainLink {
         scheduleVersionID = try row.value("schedule_version_id")
         closedSegments = ((try row.value("closed_segments", as: String?.self)) ?? "").split(separator: ",")
             .compactMap { Int64($0) }
+        discardedCheckpoints = ((try row.value("discarded_checkpoints", as: String?.self)) ?? "")
+            .split(separator: ",").compactMap { entry in
+                let parts = entry.split(separator: ":", maxSplits: 1)
+                guard parts.count == 2, let step = Int64(parts[0]) else { return nil }
+                return (step, String(parts[1]))
+            }
         header = (try row.value("header", as: String?.self)) ?? ""
         digest = (try row.value("digest", as: String?.self)) ?? ""
     }
@@ -45,9 +52,10 @@ struct ChainLink {
     init(
         seq: Int64, kind: String, segmentID: Int64?, fromStep: Int64, toStep: Int64, rowCount: Int64 = 0,
         firstRowStep: Int64? = nil, lastRowStep: Int64? = nil, checkpointSHA256: String? = nil,
-        keepCheckpoints: Int64? = nil, scheduleVersionID: Int64?, closedSegments: [Int64] = [], header: String = "",
-        digest: String = ""
+        keepCheckpoints: Int64? = nil, scheduleVersionID: Int64?, closedSegments: [Int64] = [],
+        discardedCheckpoints: [(step: Int64, sha256: String)] = [], header: String = "", digest: String = ""
     ) {
+        self.discardedCheckpoints = discardedCheckpoints
         self.seq = seq
         self.kind = kind
         self.segmentID = segmentID
@@ -88,7 +96,7 @@ struct ChainLink {
                 ? (segmentID.flatMap { segments[$0]?.0 }
                     ?? ChainHeader.SegmentStart(
                         id: segmentID ?? -1, startStep: -1, startedAt: "missing", pid: -1, host: "missing")) : nil,
-            closed: closed)
+            closed: closed, discarded: discardedCheckpoints.map { ($0.step, $0.sha256) })
     }
 
     /// Stores the link.
@@ -96,14 +104,14 @@ struct ChainLink {
         try db.cachedStatement(
             sql: """
                 INSERT INTO chain_link (run_id, seq, kind, segment_id, from_step, to_step, row_count, first_row_step,
-                    last_row_step, checkpoint_sha256, keep_checkpoints, schedule_version_id, closed_segments, header,
-                    digest, at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    last_row_step, checkpoint_sha256, keep_checkpoints, schedule_version_id, closed_segments,
+                    discarded_checkpoints, header, digest, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             runID, seq, kind, segmentID, fromStep, toStep, rowCount, firstRowStep, lastRowStep, checkpointSHA256,
-            keepCheckpoints, scheduleVersionID, closedSegments.map { "\($0)" }.joined(separator: ","), header, digest,
-            now,
+            keepCheckpoints, scheduleVersionID, closedSegments.map { "\($0)" }.joined(separator: ","),
+            discardedCheckpoints.map { "\($0.step):\($0.sha256)" }.joined(separator: ","), header, digest, now,
         ])
     }
 

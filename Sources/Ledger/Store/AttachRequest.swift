@@ -49,6 +49,11 @@ public struct AttachRequest: Sendable {
     /// history. Nil: the writer promises no interval and the audit checks the rows each
     /// commit recorded. >= 1.
     public var logEvery: Int64?
+    /// When the latest checkpoints' bytes no longer match their SHA-256 (damaged on disk):
+    /// false refuses to resume, naming them; true resumes from the newest intact
+    /// checkpoint, deleting the damaged ones above it, and records both in the run's chain
+    /// and events: a deliberate, audited rewind. Default false.
+    public var discardDamagedCheckpoints: Bool = false
 
     /// Creates a request.
     ///

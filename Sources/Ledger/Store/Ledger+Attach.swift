@@ -132,9 +132,14 @@ extension Ledger {
         let settings: String = try run.value("settings")
         let deadHolders = try deadSegmentHolders(db, request: request, runID: runID)
         try checkScheduleChecksums(db, runName: request.run, runID: runID)
-        try checkResumableHistory(db, runName: request.run, runID: runID, committed: committed)
-        let checkpoint = try latestCheckpoint(db, runName: request.run, runID: runID)
-        try checkCheckpointInChain(db, runName: request.run, runID: runID, resumingFrom: checkpoint)
+        let discarded = request.discardDamagedCheckpoints ? try damagedCheckpoints(db, runID: runID) : []
+        try checkResumableHistory(
+            db, runName: request.run, runID: runID, committed: committed, discarding: Set(discarded.map(\.step)))
+        let checkpoint =
+            try discarded.last.map { try latestCheckpoint(db, runName: request.run, runID: runID, below: $0.step) }
+            ?? latestCheckpoint(db, runName: request.run, runID: runID)
+        try checkCheckpointInChain(
+            db, runName: request.run, runID: runID, resumingFrom: checkpoint, discarding: Set(discarded.map(\.step)))
         let resume = checkpoint?.step ?? committed
         if resume > committed {
             throw LedgerError(
@@ -182,6 +187,8 @@ extension Ledger {
         let segmentID = try openSegment(
             db, runID: runID, start: resume, rewoundFrom: resume < committed ? committed : nil,
             logEvery: request.logEvery, now: now)
+        let discarded = request.discardDamagedCheckpoints ? try damagedCheckpoints(db, runID: runID) : []
+        try discardCheckpoints(db, discarded, runID: runID, runName: request.run, segmentID: segmentID, now: now)
 
         // Rows at or past the resume step describe updates whose state is lost.
         let reason =
@@ -236,7 +243,7 @@ extension Ledger {
             message: "pid \(me.pid) on host \(me.host) attached at step \(resume)")
         let chain = try ChainCursor.load(db, runID: runID).appendEvent(
             db, runID: runID, kind: "attach", segmentID: segmentID, from: committed, to: resume,
-            checkpointSHA256: plan.checkpoint?.sha256, closed: recovered, now: now)
+            checkpointSHA256: plan.checkpoint?.sha256, closed: recovered, discarded: discarded, now: now)
         return AttachOutcome(
             runID: runID, segmentID: segmentID, resumeStep: resume,
             schedule: try scheduleTimeline(db, runName: request.run, runID: runID, from: resume),

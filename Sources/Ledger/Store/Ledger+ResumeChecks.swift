@@ -16,9 +16,13 @@ extension Ledger {
     /// of the history; `audit` checks all of it.
     ///
     /// - throws: `LedgerError` `.historyTampered` with the first finding.
-    func checkResumableHistory(_ db: Database, runName: String, runID: Int64, committed: Int64) throws {
+    /// - parameter discarding: damaged checkpoints the attach was asked to resume past.
+    func checkResumableHistory(
+        _ db: Database, runName: String, runID: Int64, committed: Int64, discarding: Set<Int64> = []
+    ) throws {
         var chain = try ChainVerifier(
-            db, runID: runID, runName: runName, committed: committed, window: Self.resumeChainWindow)
+            db, runID: runID, runName: runName, committed: committed, window: Self.resumeChainWindow,
+            discarding: discarding)
         let statement = try db.cachedStatement(
             sql: "SELECT step, rate, loss FROM rate_log WHERE run_id = ? AND step >= ? ORDER BY step")
         let handle = statement.sqliteStatement
@@ -39,7 +43,7 @@ extension Ledger {
         let more = findings.count > 1 ? " (and \(findings.count - 1) more findings)" : ""
         throw LedgerError(
             .historyTampered,
-            "run \(runName) cannot resume: \(first.message)\(more); audit the run (lrledger audit \(runName)) and restore the database from a backup"
+            "run \(runName) cannot resume: \(first.message)\(more); audit the run (lrledger audit \(runName)) and restore the database from a backup\(first.kind == .checkpointChecksumMismatch ? ", or resume from the newest intact checkpoint, discarding the damaged ones (recorded)" : "")"
         )
     }
 
@@ -48,9 +52,10 @@ extension Ledger {
     /// latest checkpointed commit is gone.
     ///
     /// - throws: `LedgerError` `.historyTampered` naming the step.
-    func checkCheckpointInChain(_ db: Database, runName: String, runID: Int64, resumingFrom checkpoint: Checkpoint?)
-        throws
-    {
+    func checkCheckpointInChain(
+        _ db: Database, runName: String, runID: Int64, resumingFrom checkpoint: Checkpoint?,
+        discarding: Set<Int64> = []
+    ) throws {
         let legacyEnd =
             try Int64.fetchOne(
                 db, sql: "SELECT to_step FROM chain_link WHERE run_id = ? AND kind = 'legacy'", arguments: [runID])
@@ -81,7 +86,15 @@ extension Ledger {
         let step: Int64 = try latest.value("to_step")
         let exists = try Bool.fetchOne(
             db, sql: "SELECT EXISTS (SELECT 1 FROM checkpoint WHERE run_id = ? AND step = ?)", arguments: [runID, step])
-        if exists != true {
+        // A damaged checkpoint deleted on request is recorded in a later attach's link.
+        let discardedSince = try String.fetchAll(
+            db,
+            sql: """
+                SELECT discarded_checkpoints FROM chain_link WHERE run_id = ? AND kind = 'attach' AND seq > ?
+                    AND discarded_checkpoints != ''
+                """, arguments: [runID, try latest.value("seq", as: Int64.self)]
+        ).contains { $0.split(separator: ",").contains { $0.hasPrefix("\(step):") } }
+        if exists != true, !discardedSince, !discarding.contains(step) {
             throw LedgerError(
                 .historyTampered,
                 "run \(runName) cannot resume: the checkpoint at step \(step), committed by chain link \(try latest.value("seq", as: Int64.self)), is missing: it was deleted outside lrledger; audit the run (lrledger audit \(runName)) and restore the database from a backup"

@@ -27,6 +27,8 @@ public struct TrainingRequest: Sendable {
     public var settings: WorkloadSettingsRequest
     /// Whether the run may, must or must not be created (see `AttachRequest.Creation`).
     public var creation: AttachRequest.Creation
+    /// Resume past damaged checkpoints (see `AttachRequest.discardDamagedCheckpoints`).
+    public var discardDamagedCheckpoints = false
 
     public init(
         run: String, schedule: (any LearningRateSchedule)? = nil, allowScheduleChange: Bool = false,

@@ -81,10 +81,11 @@ public final class TrainingService: Service, @unchecked Sendable {
             return TrainingOutcome(kind: .alreadyFinished, step: existing.summary.step, trainedSteps: 0)
         }
 
-        let attachRequest = AttachRequest(
+        var attachRequest = AttachRequest(
             run: request.run, schedule: request.schedule, defaultSchedule: try TrainingRequest.defaultSchedule,
             allowScheduleChange: request.allowScheduleChange, targetSteps: request.targetSteps,
             settings: workload.settings.jsonText(), creation: request.creation, logEvery: request.logEvery)
+        attachRequest.discardDamagedCheckpoints = request.discardDamagedCheckpoints
         // Opening the file read-write writes to it, so refuse what the attach would refuse
         // (a live writer, a tampered history, an unasked schedule change, a name close to
         // another run's) first.
