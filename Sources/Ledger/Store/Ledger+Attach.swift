@@ -144,7 +144,7 @@ extension Ledger {
         if resume > committed {
             throw LedgerError(
                 .checkpointCorrupt,
-                "run \(request.run) has a checkpoint at step \(resume), past its committed step \(committed); the database was edited outside lrledger — delete that checkpoint row to resume"
+                "run \(request.run) has a checkpoint at step \(resume), past its committed step \(committed); the database was edited outside lrledger; restore it from a backup"
             )
         }
 
@@ -376,7 +376,7 @@ extension Ledger {
         guard SHA256Hex.digest(state) == recorded else {
             throw LedgerError(
                 .checkpointCorrupt,
-                "run \(runName)'s checkpoint at step \(step) no longer matches its SHA-256; restore the database from a backup, or delete that checkpoint row to resume from an earlier one"
+                "run \(runName)'s checkpoint at step \(step) no longer matches its SHA-256; restore the database from a backup, or resume from the newest intact checkpoint, discarding the damaged ones (recorded)"
             )
         }
         return Checkpoint(step: step, state: state, sha256: recorded, createdAt: try row.value("created_at"))
