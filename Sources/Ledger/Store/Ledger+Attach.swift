@@ -12,7 +12,9 @@ extension Ledger {
     /// 1. closes as `crashed` any segment left open by a dead process (end step = the
     ///    committed step; ended_at = its last heartbeat), and refuses when the holder
     ///    is alive, naming its pid, host and start time;
-    /// 2. refuses when a stored schedule no longer matches its SHA-256;
+    /// 2. refuses when a stored schedule no longer matches its SHA-256, or when the
+    ///    history it resumes from is one an audit would flag: its last chain links, the
+    ///    kept checkpoints, segments and schedule versions (`checkResumableHistory`);
     /// 3. resumes from the latest checkpoint when there is one (else from the committed
     ///    counter), moving the canonical rows at or past that step to the audit trail
     ///    and setting the counter to it;
