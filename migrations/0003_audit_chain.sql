@@ -17,8 +17,7 @@ ALTER TABLE segment ADD COLUMN pid_namespace TEXT;
 ALTER TABLE segment ADD COLUMN log_every INTEGER CHECK (log_every IS NULL OR log_every >= 1);
 
 -- The hash chain of a run's history. Link `seq` chains link seq-1's digest with a
--- canonical text of what it wrote and, for a commit, the raw bytes of its rows (step,
--- rate and loss, 8 little-endian bytes each). `lrledger audit` recomputes every link
+-- canonical text of what it wrote: for a commit, the SHA-256 of its rows' raw bytes. `lrledger audit` recomputes every link
 -- from the tables it describes; a link of kind 'legacy' stands for history written
 -- before this migration, which is not chained.
 CREATE TABLE chain_link (
@@ -29,10 +28,12 @@ CREATE TABLE chain_link (
     -- The step counter before and after the change.
     from_step INTEGER NOT NULL,
     to_step INTEGER NOT NULL,
-    -- A commit's rows: how many, the first and last step (NULL when none).
+    -- A commit's rows: how many, the first and last step (NULL when none), and the
+    -- SHA-256 of their raw bytes (step, rate and loss, 8 little-endian bytes each).
     row_count INTEGER NOT NULL DEFAULT 0,
     first_row_step INTEGER,
     last_row_step INTEGER,
+    rows_sha256 TEXT,
     -- The SHA-256 of the checkpoint a commit wrote (or an attach resumed from).
     checkpoint_sha256 TEXT,
     -- How many checkpoints the writer kept after this commit.
@@ -45,9 +46,10 @@ CREATE TABLE chain_link (
     -- For an attach asked to resume past damaged checkpoints: the checkpoints whose bytes
     -- no longer matched their SHA-256 and that it deleted, as comma-separated STEP:SHA256.
     discarded_checkpoints TEXT NOT NULL DEFAULT '',
-    -- The canonical text hashed (without the rows), so an audit can name what changed.
+    -- The canonical text hashed, so an audit can name what changed; empty for a commit,
+    -- whose text is made of this row's own columns.
     header TEXT NOT NULL DEFAULT '',
-    -- Lowercase hex SHA-256 of the previous link's digest, the header and the rows.
+    -- Lowercase hex SHA-256 of the header, which holds the previous link's digest.
     digest TEXT NOT NULL,
     at TEXT NOT NULL,
     PRIMARY KEY (run_id, seq)

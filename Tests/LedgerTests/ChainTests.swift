@@ -118,4 +118,24 @@ struct ChainTests {
         let error = #expect(throws: LedgerError.self) { try Ledger(path: path).attach(try request("demo")) }
         #expect(error?.code == .historyTampered)
     }
+
+    @Test("a commit beyond the resume's row budget is checked at its ends on resume, and in full by audit")
+    func resumeRowBudget() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path()
+        let ledger = try Ledger(path: path)
+        let writer = try ledger.attach(try request("big"))
+        try logAndCommit(writer, 0..<30_000)
+        try writer.close(reason: .interrupted)
+        try ledger.close()
+        #expect(30_000 > ChainVerifier.resumeRowBudget)
+
+        try sqlite3(path, "DELETE FROM rate_log WHERE step >= 29990")
+        let tail = try Ledger.openReadOnly(path: path).audit(run: "big")
+        #expect(tail.findings.map(\.kind) == [.missingRow], "\(tail.findings)")
+        #expect(tail.findings.first?.message.contains("(missing steps 29990...29999)") == true, "\(tail.findings)")
+        let error = #expect(throws: LedgerError.self) { try Ledger(path: path).attach(try request("big")) }
+        #expect(error?.code == .historyTampered)
+        #expect(error?.message.contains("step 29999") == true, "\(error?.message ?? "")")
+    }
 }

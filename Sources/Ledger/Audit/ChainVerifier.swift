@@ -39,6 +39,10 @@ struct ChainVerifier {
     /// the audit trail must all be claimed by the window's commits.
     private var windowSegments: Set<Int64> = []
     private let discarding: Set<Int64>
+    /// How many rows a resume reads to verify its newest commits.
+    static let resumeRowBudget: Int64 = 20_000
+    /// Whether a resume left commits of its window unread (too many rows).
+    private var rowsTruncated = false
     /// Links checked.
     private(set) var linksChecked = 0
 
@@ -114,21 +118,38 @@ struct ChainVerifier {
         let attaches = links.filter { $0.kind == "attach" }.map {
             (seq: $0.seq, resume: $0.toStep, segment: $0.segmentID ?? -1)
         }
+        // A resume reads the rows of its newest commits only, up to a budget of rows.
+        var rowsVerified: Set<Int64> = []
+        var budget = Self.resumeRowBudget
+        for link in links.reversed() where link.kind == "commit" {
+            if isWindow, link.rowCount > budget {
+                rowsTruncated = true
+                break
+            }
+            budget -= link.rowCount
+            rowsVerified.insert(link.seq)
+        }
+        if isWindow, !links.contains(where: { $0.kind == "create" || $0.kind == "attach" }) {
+            try checkLatestOpening(db, runID: runID)
+        }
         var minimumFrom = Int64.max
+        var tiles: [(from: Int64, cut: Int64, seq: Int64)] = []
         for link in links {
             defer { previous = link.digest }
             if link.kind == "legacy" { continue }
             linksChecked += 1
-            if link.kind != "commit" {
-                let header = link.header(previous: previous, run: run, versions: versions, segments: segments)
-                var digest = CommitDigest(header: header.text)
-                compare(link, header: header.text, digest: digest.finalize(), rowsDiffer: false)
-                continue
-            }
+            let header = link.header(previous: previous, run: run, versions: versions, segments: segments)
+            compare(link, header: header.text, digest: CommitDigest.digest(header: header.text))
+            guard link.kind == "commit" else { continue }
             let movers = attaches.filter { $0.seq > link.seq && $0.resume < link.toStep }.map {
                 (resume: $0.resume, segment: $0.segment)
             }
             let cut = min(link.toStep, movers.map(\.resume).min() ?? link.toStep)
+            if cut > link.fromStep { tiles.append((link.fromStep, cut, link.seq)) }
+            guard rowsVerified.contains(link.seq) else {
+                try checkEnds(db, runID: runID, link: link, cut: cut)
+                continue
+            }
             let commit = Commit(link: link, previous: previous, cut: cut, movers: movers)
             if cut > link.fromStep {
                 canonical.append(commit)
@@ -139,7 +160,7 @@ struct ChainVerifier {
         }
         canonical.sort { $0.link.fromStep < $1.link.fromStep }
         if isWindow { firstStep = minimumFrom == Int64.max ? committed : minimumFrom }
-        checkTiling()
+        checkTiling(tiles.sorted { $0.from < $1.from })
         guard let last = links.last else { return }
         if last.toStep != committed {
             findings.add(
@@ -166,7 +187,8 @@ struct ChainVerifier {
                 .notInChain, step: segments[id]?.0.startStep,
                 "segment \(id) is not in the run's chain: it was inserted outside lrledger")
         }
-        for version in versions where version.id > (last.scheduleVersionID ?? Int64.max) {
+        let opening = chained.last { $0.kind != "commit" } ?? last
+        for version in versions where version.id > (opening.scheduleVersionID ?? Int64.max) {
             findings.add(
                 .notInChain, step: version.fromStep,
                 "schedule version \(version.id) (from step \(version.fromStep)) is not in the run's chain: it was inserted outside lrledger"
@@ -210,10 +232,46 @@ struct ChainVerifier {
         }
     }
 
+    /// For a resume whose recent links are all commits: the latest link that opened a
+    /// segment, which vouches for the run's settings, schedule versions and segments.
+    private mutating func checkLatestOpening(_ db: Database, runID: Int64) throws {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT \(ChainLink.columns) FROM chain_link WHERE run_id = ? AND kind IN ('create', 'attach')
+                    ORDER BY seq DESC LIMIT 1
+                    """, arguments: [runID])
+        else { return }
+        let link = try ChainLink(row: row)
+        let previous =
+            try String.fetchOne(
+                db, sql: "SELECT digest FROM chain_link WHERE run_id = ? AND seq = ?", arguments: [runID, link.seq - 1])
+            ?? ""
+        let header = link.header(previous: previous, run: run, versions: versions, segments: segments)
+        compare(link, header: header.text, digest: CommitDigest.digest(header: header.text))
+        linksChecked += 1
+    }
+
+    /// For a commit whose rows a resume does not read: its first and last rows are where
+    /// they belong (catches a history emptied or cut at its tail).
+    private mutating func checkEnds(_ db: Database, runID: Int64, link: ChainLink, cut: Int64) throws {
+        for step in [link.firstRowStep, link.lastRowStep].compactMap({ $0 }) where step < cut && step >= firstStep {
+            let present =
+                try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM rate_log WHERE run_id = ? AND step = ?)",
+                    arguments: [runID, step]) ?? false
+            if !present {
+                report(missing: [step], unexpected: [], link: link)
+            }
+        }
+    }
+
     /// The canonical parts of the commits must cover [firstStep, committed) once.
-    private mutating func checkTiling() {
+    private mutating func checkTiling(_ tiles: [(from: Int64, cut: Int64, seq: Int64)]) {
         var next = firstStep
-        for commit in canonical where commit.cut > firstStep {
+        for tile in tiles where tile.cut > firstStep {
+            let commit = (link: (fromStep: tile.from, seq: tile.seq), cut: tile.cut)
             let from = max(commit.link.fromStep, firstStep)
             if from > next {
                 findings.add(
@@ -228,7 +286,7 @@ struct ChainVerifier {
             }
             next = max(next, commit.cut)
         }
-        if next < committed, !canonical.isEmpty || !isWindow {
+        if next < committed, !tiles.isEmpty || !isWindow {
             findings.add(
                 .stepsNotTiled, step: next,
                 "steps \(next)..<\(committed) of run \(runName) are below its step counter but no chain link committed them"
@@ -247,7 +305,7 @@ struct ChainVerifier {
                 .notInChain, step: segments[id]?.0.startStep,
                 "segment \(id) is not in the run's chain: it was inserted outside lrledger")
         }
-        let latestVersion = chained.last?.scheduleVersionID ?? Int64.max
+        let latestVersion = chained.last { $0.kind != "commit" }?.scheduleVersionID ?? Int64.max
         for version in versions where version.id > latestVersion {
             findings.add(
                 .notInChain, step: version.fromStep,
@@ -341,7 +399,7 @@ struct ChainVerifier {
                 )
             }
         }
-        if supersededClaimed < supersededTotal {
+        if supersededClaimed < supersededTotal, !rowsTruncated {
             var unclaimed: [Int64] = []
             for rows in superseded.values {
                 unclaimed += rows.filter { !isWindow || windowSegments.contains($0.by) || segments[$0.by] == nil }
@@ -376,7 +434,7 @@ struct ChainVerifier {
             group = keep
             superseded[segment] = group
         }
-        rows.sort { $0.step < $1.step }
+        if rows.count > canonicalRows.count { rows.sort { $0.step < $1.step } }
         for (from, to) in Self.ranges(moved) {
             findings.add(
                 .movedRow, step: from,
@@ -386,7 +444,12 @@ struct ChainVerifier {
         // Completeness: the promised steps, else the count and ends the commit recorded.
         var complete = true
         let logEvery = link.segmentID.flatMap { segments[$0]?.0.logEvery }
-        if let every = logEvery {
+        if logEvery == 1, Int64(rows.count) == link.toStep - link.fromStep, rows.first?.step == link.fromStep,
+            rows.last?.step == link.toStep - 1
+        {
+            // Increasing steps, as many as the range holds, from its first to its last: all there.
+            complete = true
+        } else if let every = logEvery {
             var missing: [Int64] = []
             var unexpected: [Int64] = []
             var position = 0
@@ -424,10 +487,14 @@ struct ChainVerifier {
                 "commit link \(link.seq) wrote \(link.rowCount) rows for steps \(link.firstRowStep.map { "\($0)" } ?? "-")...\(link.lastRowStep.map { "\($0)" } ?? "-"); the history holds \(rows.count)\(missing.isEmpty ? "" : " (missing \(Self.ranges(missing).map { Self.stepsText($0.0, $0.1) }.joined(separator: ", ")))")"
             )
         }
-        let header = link.header(previous: commit.previous, run: run, versions: versions, segments: segments)
-        var digest = CommitDigest(header: header.text)
+        var digest = CommitDigest()
         for row in rows { digest.append(step: row.step, rate: row.rate, loss: row.loss) }
-        compare(link, header: header.text, digest: digest.finalize(), rowsDiffer: !complete)
+        if complete, digest.finalize() != link.rowsSHA256 {
+            findings.add(
+                .chainMismatch, step: link.fromStep,
+                "the rows of chain link \(link.seq) (commit, steps \(link.fromStep)..<\(link.toStep)) no longer match the SHA-256 it recorded: a rate, loss or step it wrote was edited outside lrledger"
+            )
+        }
     }
 
     private mutating func report(missing: [Int64], unexpected: [Int64], link: ChainLink) {
@@ -446,18 +513,18 @@ struct ChainVerifier {
     }
 
     /// Compares a recomputed digest with the recorded one, naming what differs.
-    private mutating func compare(_ link: ChainLink, header: String, digest: String, rowsDiffer: Bool) {
+    private mutating func compare(_ link: ChainLink, header: String, digest: String) {
         guard digest != link.digest else { return }
-        let differences = ChainHeader.differences(recorded: link.header, actual: header)
+        let differences = link.header.isEmpty ? [] : ChainHeader.differences(recorded: link.header, actual: header)
         if !differences.isEmpty {
             findings.add(
                 .chainMismatch, step: link.fromStep,
                 "chain link \(link.seq) (\(link.kind) at step \(link.toStep)) no longer matches the history: \(differences.joined(separator: "; "))"
             )
-        } else if !rowsDiffer {
+        } else {
             findings.add(
                 .chainMismatch, step: link.fromStep,
-                "chain link \(link.seq) (\(link.kind), steps \(link.fromStep)..<\(link.toStep)) no longer matches its digest: a rate, loss or step it wrote was edited outside lrledger, or the link itself was"
+                "chain link \(link.seq) (\(link.kind), steps \(link.fromStep)..<\(link.toStep)) no longer matches its digest: the link, or the one before it, was edited outside lrledger"
             )
         }
     }

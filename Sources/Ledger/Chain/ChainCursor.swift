@@ -33,9 +33,8 @@ struct ChainCursor {
         let header = link.header(
             previous: previous, run: run, versions: versions, segments: try ChainFacts.segments(db, runID: runID)
         ).text
-        var digest = CommitDigest(header: header)
         link.header = header
-        link.digest = digest.finalize()
+        link.digest = CommitDigest.digest(header: header)
         try link.insert(db, runID: runID, at: now)
         var next = self
         next.nextSeq += 1

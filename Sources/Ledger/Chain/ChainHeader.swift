@@ -5,15 +5,17 @@
 /// what the tables hold now, and compare. Both go through this one type, so the two
 /// texts can only differ where the tables were changed.
 ///
+/// A commit's header holds only its own columns and the SHA-256 of its rows, so the chain
+/// can be verified without reading rows; the run, its schedule versions and segments are
+/// in the headers of the links that open and close segments.
+///
 /// ```text
 /// lrledger chain 1
 /// previous 3f1c...
-/// run demo settings 9a0b...
 /// link 7 commit segment 2
 /// steps 400 500
-/// rows 100 400 499
+/// rows 100 400 499 sha256 81c0...
 /// checkpoint 5d2e... keep 3
-/// versions 1:0:float32:77aa...
 /// ```
 struct ChainHeader: Equatable {
     /// The facts of one schedule version.
@@ -58,6 +60,8 @@ struct ChainHeader: Equatable {
     var lastRowStep: Int64?
     var checkpointSHA256: String?
     var keepCheckpoints: Int64?
+    /// A commit's rows' SHA-256 (see `CommitDigest`).
+    var rowsSHA256: String? = nil
     var versions: [Version]
     var segmentStart: SegmentStart?
     var closed: [SegmentEnd]
@@ -72,13 +76,19 @@ struct ChainHeader: Equatable {
         var lines = [
             "lrledger chain 1",
             "previous \(previous)",
-            "run \(runName) settings \(settingsSHA256)",
             "link \(seq) \(kind) segment \(optional(segmentID))",
             "steps \(fromStep) \(toStep)",
-            "rows \(rowCount) \(optional(firstRowStep)) \(optional(lastRowStep))",
-            "checkpoint \(optional(checkpointSHA256)) keep \(optional(keepCheckpoints))",
-            "versions " + versions.map { "\($0.id):\($0.fromStep):\($0.dtype):\($0.sha256)" }.joined(separator: ","),
         ]
+        if kind == "commit" {
+            lines.append(
+                "rows \(rowCount) \(optional(firstRowStep)) \(optional(lastRowStep)) sha256 \(optional(rowsSHA256))")
+            lines.append("checkpoint \(optional(checkpointSHA256)) keep \(optional(keepCheckpoints))")
+            return lines.joined(separator: "\n") + "\n"
+        }
+        lines.append("checkpoint \(optional(checkpointSHA256))")
+        lines.append("run \(runName) settings \(settingsSHA256)")
+        lines.append(
+            "versions " + versions.map { "\($0.id):\($0.fromStep):\($0.dtype):\($0.sha256)" }.joined(separator: ","))
         if let start = segmentStart {
             lines.append(
                 "segment \(start.id) start \(start.startStep) at \(start.startedAt) pid \(start.pid) host \(start.host) "

@@ -13,6 +13,7 @@ struct ChainLink {
     var lastRowStep: Int64?
     var checkpointSHA256: String?
     var keepCheckpoints: Int64?
+    var rowsSHA256: String?
     var scheduleVersionID: Int64?
     var closedSegments: [Int64]
     var discardedCheckpoints: [(step: Int64, sha256: String)]
@@ -21,8 +22,8 @@ struct ChainLink {
 
     /// The columns `init(row:)` reads.
     static let columns = """
-        seq, kind, segment_id, from_step, to_step, row_count, first_row_step, last_row_step, checkpoint_sha256,
-        keep_checkpoints, schedule_version_id, closed_segments, discarded_checkpoints, header, digest
+        seq, kind, segment_id, from_step, to_step, row_count, first_row_step, last_row_step, rows_sha256,
+        checkpoint_sha256, keep_checkpoints, schedule_version_id, closed_segments, discarded_checkpoints, header, digest
         """
 
     init(row: Row) throws {
@@ -35,6 +36,7 @@ struct ChainLink {
         firstRowStep = try row.value("first_row_step")
         lastRowStep = try row.value("last_row_step")
         checkpointSHA256 = try row.value("checkpoint_sha256")
+        rowsSHA256 = try row.value("rows_sha256")
         keepCheckpoints = try row.value("keep_checkpoints")
         scheduleVersionID = try row.value("schedule_version_id")
         closedSegments = ((try row.value("closed_segments", as: String?.self)) ?? "").split(separator: ",")
@@ -51,11 +53,13 @@ struct ChainLink {
 
     init(
         seq: Int64, kind: String, segmentID: Int64?, fromStep: Int64, toStep: Int64, rowCount: Int64 = 0,
-        firstRowStep: Int64? = nil, lastRowStep: Int64? = nil, checkpointSHA256: String? = nil,
+        firstRowStep: Int64? = nil, lastRowStep: Int64? = nil, rowsSHA256: String? = nil,
+        checkpointSHA256: String? = nil,
         keepCheckpoints: Int64? = nil, scheduleVersionID: Int64?, closedSegments: [Int64] = [],
         discardedCheckpoints: [(step: Int64, sha256: String)] = [], header: String = "", digest: String = ""
     ) {
         self.discardedCheckpoints = discardedCheckpoints
+        self.rowsSHA256 = rowsSHA256
         self.seq = seq
         self.kind = kind
         self.segmentID = segmentID
@@ -91,7 +95,7 @@ struct ChainLink {
             previous: previous, runName: run.name, settingsSHA256: run.settingsSHA256, seq: seq, kind: kind,
             segmentID: segmentID, fromStep: fromStep, toStep: toStep, rowCount: rowCount, firstRowStep: firstRowStep,
             lastRowStep: lastRowStep, checkpointSHA256: checkpointSHA256, keepCheckpoints: keepCheckpoints,
-            versions: versions.filter { $0.id <= (scheduleVersionID ?? Int64.min) },
+            rowsSHA256: rowsSHA256, versions: versions.filter { $0.id <= (scheduleVersionID ?? Int64.min) },
             segmentStart: opens
                 ? (segmentID.flatMap { segments[$0]?.0 }
                     ?? ChainHeader.SegmentStart(
@@ -104,14 +108,16 @@ struct ChainLink {
         try db.cachedStatement(
             sql: """
                 INSERT INTO chain_link (run_id, seq, kind, segment_id, from_step, to_step, row_count, first_row_step,
-                    last_row_step, checkpoint_sha256, keep_checkpoints, schedule_version_id, closed_segments,
-                    discarded_checkpoints, header, digest, at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    last_row_step, rows_sha256, checkpoint_sha256, keep_checkpoints, schedule_version_id,
+                    closed_segments, discarded_checkpoints, header, digest, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            runID, seq, kind, segmentID, fromStep, toStep, rowCount, firstRowStep, lastRowStep, checkpointSHA256,
+            runID, seq, kind, segmentID, fromStep, toStep, rowCount, firstRowStep, lastRowStep, rowsSHA256,
+            checkpointSHA256,
             keepCheckpoints, scheduleVersionID, closedSegments.map { "\($0)" }.joined(separator: ","),
-            discardedCheckpoints.map { "\($0.step):\($0.sha256)" }.joined(separator: ","), header, digest, now,
+            discardedCheckpoints.map { "\($0.step):\($0.sha256)" }.joined(separator: ","),
+            kind == "commit" ? "" : header, digest, now,
         ])
     }
 

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// The SHA-256 digest of one chain link: its header text, then its rows' raw bytes.
+/// SHA-256 digests for the chain: of a commit's rows' raw bytes, and of a link's header.
 ///
 /// Each row is 24 bytes, little-endian: the step (Int64), the rate's IEEE bits and the
 /// loss's IEEE bits, with the values normalized as SQLite returns them (-0.0 reads back
@@ -10,9 +10,10 @@ import Foundation
 /// in blocks; `audit` hashes the rows it reads back and must get the same digest.
 ///
 /// ```swift
-/// var digest = CommitDigest(header: header.text)
-/// digest.append(step: 0, rate: 0.1, loss: nil)
-/// let hex = digest.finalize()
+/// var rows = CommitDigest()
+/// rows.append(step: 0, rate: 0.1, loss: nil)
+/// let rowsSHA256 = rows.finalize()
+/// let linkDigest = CommitDigest.digest(header: header.text)
 /// ```
 struct CommitDigest {
     /// Bytes per row.
@@ -24,9 +25,12 @@ struct CommitDigest {
     private var block = [UInt8](repeating: 0, count: CommitDigest.rowSize * CommitDigest.blockRows)
     private var buffered = 0
 
-    /// Starts a digest with the header's UTF-8 bytes.
-    init(header: String) {
-        hasher.update(data: Array(header.utf8))
+    /// Starts a digest of rows.
+    init() {}
+
+    /// The digest of a header's UTF-8 bytes.
+    static func digest(header: String) -> String {
+        SHA256Hex.digest(header)
     }
 
     /// Writes one row's 24 bytes at `pointer`.

@@ -37,17 +37,10 @@ extension RunWriter {
         }
     }
 
-    /// The commit's chain link, its digest computed over the first `count` buffered rows'
-    /// raw bytes, before the transaction so the database lock is not held while hashing.
+    /// The commit's chain link with the SHA-256 of the first `count` buffered rows' raw
+    /// bytes, computed before the transaction so the database lock is not held while hashing.
     func makeCommitLink(count: Int, step: Int64, checksum: String?) -> ChainLink {
-        var link = ChainLink(
-            seq: chain.nextSeq, kind: "commit", segmentID: segmentID, fromStep: committedStep, toStep: step,
-            rowCount: Int64(count), firstRowStep: count > 0 ? buffer[0].step : nil,
-            lastRowStep: count > 0 ? buffer[count - 1].step : nil, checkpointSHA256: checksum,
-            keepCheckpoints: checksum == nil ? nil : Int64(keepCheckpoints), scheduleVersionID: chain.versions.last?.id)
-        let header = link.header(previous: chain.previous, run: chain.run, versions: chain.versions, segments: [:])
-            .text
-        var digest = CommitDigest(header: header)
+        var digest = CommitDigest()
         let bytes = count * CommitDigest.rowSize
         if digestScratch.count < bytes {
             digestScratch = [UInt8](repeating: 0, count: bytes)
@@ -64,8 +57,14 @@ extension RunWriter {
                 digest.append(encoded: UnsafeRawBufferPointer(rebasing: scratch[0..<bytes]))
             }
         }
-        link.header = header
-        link.digest = digest.finalize()
+        var link = ChainLink(
+            seq: chain.nextSeq, kind: "commit", segmentID: segmentID, fromStep: committedStep, toStep: step,
+            rowCount: Int64(count), firstRowStep: count > 0 ? buffer[0].step : nil,
+            lastRowStep: count > 0 ? buffer[count - 1].step : nil, rowsSHA256: digest.finalize(),
+            checkpointSHA256: checksum, keepCheckpoints: checksum == nil ? nil : Int64(keepCheckpoints),
+            scheduleVersionID: chain.versions.last?.id)
+        link.digest = CommitDigest.digest(
+            header: link.header(previous: chain.previous, run: chain.run, versions: [], segments: [:]).text)
         return link
     }
 }
