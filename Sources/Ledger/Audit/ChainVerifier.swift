@@ -39,6 +39,8 @@ struct ChainVerifier {
     /// the audit trail must all be claimed by the window's commits.
     private var windowSegments: Set<Int64> = []
     private let discarding: Set<Int64>
+    /// The number of links a resume verifies.
+    private var windowSize = Int.max
     /// How many rows a resume reads to verify its newest commits.
     static let resumeRowBudget: Int64 = 20_000
     /// Whether a resume left commits of its window unread (too many rows).
@@ -63,6 +65,7 @@ struct ChainVerifier {
         let all: [ChainLink]
         if let window {
             all = try ChainLink.last(window + 1, db, runID: runID)
+            windowSize = window
         } else {
             all = try ChainLink.all(db, runID: runID)
         }
@@ -96,8 +99,9 @@ struct ChainVerifier {
                 "run \(runName) has no chain links: they were deleted, so nothing of its history can be vouched for")
             return
         }
-        // In a window, the first link fetched only supplies the previous digest.
-        let links = isWindow && all.count > 1 && firstLink.seq > 0 ? Array(all.dropFirst()) : all
+        // In a window that does not reach the chain's start, the first link fetched only
+        // supplies the previous digest.
+        let links = isWindow && all.count > windowSize ? Array(all.dropFirst()) : all
         var previous = isWindow && links.count < all.count ? firstLink.digest : ""
         if !isWindow {
             if firstLink.kind == "legacy" {
