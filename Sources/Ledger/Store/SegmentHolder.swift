@@ -52,8 +52,9 @@ struct SegmentHolder {
     ///   count).
     /// - Same host name, another boot, last heartbeat before this machine booted: its
     ///   boot has ended, so it is dead.
-    /// - Otherwise (another host, or another PID namespace, where a pid means another
-    ///   process): presumed alive until its heartbeat is older than `leaseTimeout` seconds.
+    /// - Otherwise (another host, another PID namespace where a pid means another process,
+    ///   or a record without boot id or namespace): presumed alive until its heartbeat is
+    ///   older than `leaseTimeout` seconds.
     func liveness(database: FileIdentity?, leaseTimeout: Double, nowMilliseconds: Int64) -> Liveness {
         let me = ProcessIdentity.current
         if me.sharesPIDs(host: host, bootID: bootID, pidNamespace: pidNamespace) {

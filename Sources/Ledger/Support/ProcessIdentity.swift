@@ -25,14 +25,12 @@ struct ProcessIdentity: Sendable, Equatable {
         pidNamespace: currentPIDNamespace())
 
     /// Whether a process recorded with `host`, `bootID` and `pidNamespace` can be judged
-    /// from here by its pid: same host name, same boot, same PID namespace. A record
-    /// without boot id or namespace (written before they were recorded) is judged by its
-    /// host name alone, as it was then.
+    /// from here by its pid: same host name, same boot, same PID namespace. A record that
+    /// lacks the boot id or namespace this process has (written where `/proc` was not
+    /// mounted, or before they were recorded) cannot be: the heartbeat and lease decide,
+    /// so a live writer is never taken for dead by a pid that means another process here.
     func sharesPIDs(host: String, bootID: String?, pidNamespace: String?) -> Bool {
-        guard host == self.host else { return false }
-        if let bootID, bootID != self.bootID { return false }
-        if let pidNamespace, pidNamespace != self.pidNamespace { return false }
-        return true
+        host == self.host && bootID == self.bootID && pidNamespace == self.pidNamespace
     }
 
     /// The boot id of the running kernel, or nil.
