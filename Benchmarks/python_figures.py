@@ -108,7 +108,7 @@ def keras_figure(lrledger: str, epochs: int, reps: int) -> dict:
         if with_ledger:
             ledger = TimedCallback(
                 "bench", db=os.path.join(folder, "k.sqlite"), checkpoint_dir=os.path.join(folder, "ckpt"),
-                checkpoint_every=checkpoint_every, data=data, binary=lrledger, create=True,
+                checkpoint_every=checkpoint_every, data=data, binary=lrledger,
             )
             callbacks.append(ledger)
         trained = model()

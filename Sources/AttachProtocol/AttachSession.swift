@@ -12,7 +12,7 @@ import Schedules
 ///
 /// | request | response (besides `"ok": true, "op": ...`) |
 /// | --- | --- |
-/// | `{"op": "attach", "protocol": 1, "run": NAME, "target_steps": N, "schedule": JSON?, "dtype": "float32", "settings": {...}, "create": true, "change_schedule": false, "checkpoint_dir": DIR?, "keep_checkpoints": 3}` | `segment`, `created`, `resume_step`, `schedule`, `dtype`, `checkpoint` (`step`, `file`, `size`, `sha256`, `state`) or null, `settings`, `rewound_from`, `superseded_rows`, `recovered_segments`, `discarded_checkpoints` |
+/// | `{"op": "attach", "protocol": 1, "run": NAME, "target_steps": N, "schedule": JSON?, "dtype": "float32", "settings": {...}, "creation": "allowed", "change_schedule": false, "checkpoint_dir": DIR?, "keep_checkpoints": 3}` | `segment`, `created`, `resume_step`, `schedule`, `dtype`, `checkpoint` (`step`, `file`, `size`, `sha256`, `state`) or null, `settings`, `rewound_from`, `superseded_rows`, `recovered_segments`, `discarded_checkpoints` |
 /// | `{"op": "rates", "start": S, "count": N}` | `start`, `rates`: the schedule's rates of steps S..S+N-1 |
 /// | `{"op": "log", "start": S, "losses": [...]}` (or `"steps": [...]`, or `"count": N`; `"rates"` optional) | `buffered`: rows waiting for a commit |
 /// | `{"op": "commit", "step": K, "checkpoint": {"file": F, "size": B, "sha256": H}?, "state": {...}?}` | `step`, `rows`, `removed` (files of dropped checkpoints) |
@@ -117,18 +117,15 @@ public final class AttachSession {
         let folder = message.checkpointDirectory.map(CheckpointFolder.init(path:))
         let request = AttachRequest(
             run: message.run, schedule: schedule, allowScheduleChange: message.changeSchedule,
-            targetSteps: message.targetSteps, settings: message.settings.compactText, checkpointFolder: folder)
-        try checkBeforeWriting(request, create: message.create)
+            targetSteps: message.targetSteps, settings: message.settings.compactText, creation: message.creation,
+            checkpointFolder: folder)
+        try checkBeforeWriting(request)
         let ledger = try Ledger(
             path: ledgerPath, configuration: LedgerConfiguration(keepCheckpoints: message.keepCheckpoints),
             logger: logger)
-        let writer = try ledger.attach(
-            AttachRequest(
-                run: request.run, schedule: schedule, defaultSchedule: message.create ? schedule : nil,
-                allowScheduleChange: request.allowScheduleChange, targetSteps: request.targetSteps,
-                settings: request.settings, checkpointFolder: folder))
+        let writer = try ledger.attach(request)
         for discarded in writer.discardedCheckpoints {
-            folder?.remove(discarded.file.path)
+            if let file = discarded.file { folder?.remove(file.path) }
         }
         self.ledger = ledger
         self.writer = writer
@@ -138,31 +135,21 @@ public final class AttachSession {
     }
 
     /// Refuses what the attach would refuse before the ledger is opened for writing,
-    /// which writes to the file: a missing run that may not be created, a live writer,
-    /// an edited schedule, a schedule change not allowed.
-    private func checkBeforeWriting(_ request: AttachRequest, create: Bool) throws {
+    /// which writes to the file (and creates it): a run that may not be created, a live
+    /// writer, a tampered history, a schedule change not allowed, a name close to another.
+    private func checkBeforeWriting(_ request: AttachRequest) throws {
         guard FileManager.default.fileExists(atPath: ledgerPath) else {
-            guard create else {
+            guard request.creation != .forbidden else {
                 throw LedgerError(
-                    .runNotFound, "no ledger at \(ledgerPath), so no run \(request.run); attach with create to start it")
+                    .runNotFound,
+                    "no ledger at \(ledgerPath), so no run \(request.run); attach with creation allowed to start it")
             }
             guard request.schedule != nil else {
                 throw ProtocolError(.malformed, "attach: schedule is needed to create run \(request.run)")
             }
             return
         }
-        let reader = try Ledger.openReadOnly(path: ledgerPath)
-        defer { try? reader.close() }
-        do {
-            _ = try reader.summaryAndSettings(ofRun: request.run)
-        } catch let error as LedgerError where error.code == .runNotFound {
-            guard create else { throw error }
-            guard request.schedule != nil else {
-                throw ProtocolError(.malformed, "attach: schedule is needed to create run \(request.run)")
-            }
-            return
-        }
-        try reader.checkAttach(request)
+        try Ledger.checkAttach(path: ledgerPath, busyTimeout: LedgerConfiguration().busyTimeout, request)
     }
 
     private func log(_ message: ProtocolRequest.LogMessage) throws -> [(String, JSONValue)] {
@@ -291,7 +278,7 @@ public final class AttachSession {
                     writer.discardedCheckpoints.map { discarded in
                         .object(
                             JSONObject([
-                                ("step", .int(discarded.step)), ("file", .string(discarded.file.path)),
+                                ("step", .int(discarded.step)), ("file", discarded.file.map { .string($0.path) } ?? .null),
                                 ("problem", .string(discarded.problem.description)),
                             ]))
                     })

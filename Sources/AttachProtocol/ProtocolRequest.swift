@@ -22,7 +22,7 @@ enum ProtocolRequest {
         var dtype: DType
         var targetSteps: Int64
         var settings: JSONValue
-        var create: Bool
+        var creation: AttachRequest.Creation
         var changeSchedule: Bool
         var checkpointDirectory: String?
         var keepCheckpoints: Int
@@ -122,9 +122,15 @@ enum ProtocolRequest {
             throw ProtocolError(.invalidValue, "attach: keep_checkpoints must be from 1 to 1000, got \(keep)")
         }
         _ = reader.value("client")  // who is attaching, for the log
+        let creationText = try reader.string("creation") ?? "allowed"
+        guard let creation = AttachRequest.Creation(rawValue: creationText) else {
+            throw ProtocolError(
+                .invalidValue,
+                "attach: creation must be allowed, required or forbidden, got \(creationText.debugDescription)")
+        }
         return AttachMessage(
             protocolVersion: version, run: run, schedule: reader.value("schedule"), dtype: dtype, targetSteps: target,
-            settings: settings, create: try reader.bool("create", default: true),
+            settings: settings, creation: creation,
             changeSchedule: try reader.bool("change_schedule", default: false),
             checkpointDirectory: try reader.string("checkpoint_dir"), keepCheckpoints: Int(keep))
     }

@@ -9,7 +9,9 @@ extension LRLedger {
             discussion: """
                 Checks each canonical rate against the schedule in force at its step, that segments \
                 meet, that no step appears twice, that the step counter matches the checkpoint, and \
-                that no stored schedule was edited. Exits 0 when clean, 1 with findings.
+                that no stored schedule was edited; recomputes the run's hash chain from the tables \
+                and checks that every row each commit wrote is there once. Exits 0 when clean, 1 \
+                with findings.
                 """
         )
 
@@ -38,7 +40,9 @@ extension LRLedger {
                             "run \(report.run): clean (\(report.rowsChecked) rates match bit for bit; "
                                 + "\(Self.count(report.segmentsChecked, "segment")), "
                                 + "\(Self.count(report.schedulesChecked, "schedule")), "
-                                + "\(Self.count(report.checkpointsChecked, "checkpoint")) checked)")
+                                + "\(Self.count(report.checkpointsChecked, "checkpoint")), "
+                                + "\(Self.count(report.linksChecked, "chain link")) checked; "
+                                + "chain head \(report.chainHead ?? "none"))")
                     } else {
                         print("run \(report.run): \(Self.count(report.findings.count, "finding")) (\(report.rowsChecked) rates checked)")
                         for finding in report.findings { print("  - \(finding.message)") }

@@ -37,6 +37,8 @@ extension LRLedger {
                 ("checkpoint_step", detail.latestCheckpoint.map { "\($0.step)" } ?? ""),
                 ("checkpoint_sha256", detail.latestCheckpoint?.sha256 ?? ""),
                 ("logged_rows", "\(detail.loggedRows)"), ("superseded_rows", "\(detail.supersededRows)"),
+                ("chain_links", "\(detail.chainLength)"), ("chain_head", detail.chainHead ?? ""),
+                ("last_heartbeat", run.lastHeartbeat ?? ""),
                 ("created_at", run.createdAt), ("updated_at", run.updatedAt),
                 // As JSON, the same arrays `--format json` prints, so CSV leaves nothing out.
                 ("segments", "[" + segmentsJSON(detail).joined(separator: ", ") + "]"),
@@ -73,7 +75,7 @@ extension LRLedger {
             defer { output.flush() }
             func print(_ line: String) { output.write(LRLedger.escapingControlCharacters(line) + "\n") }
             print("run         \(run.name)")
-            print("status      \(run.status.rawValue)")
+            print("status      \(run.status.rawValue)\(run.lastHeartbeat.map { ", last heartbeat \($0)" } ?? "")")
             print("step        \(run.step) of \(run.targetSteps)")
             print("schedule    \(ScheduleText.summary(run.schedule, run.dtype)), \(run.dtype)")
             print("            \(run.schedule)")
@@ -84,6 +86,7 @@ extension LRLedger {
                 print("checkpoint  none")
             }
             print("rates       \(detail.loggedRows) logged, \(detail.supersededRows) superseded")
+            print("chain       \(detail.chainLength) links, head \(detail.chainHead ?? "none")")
             print("created     \(run.createdAt), updated \(run.updatedAt)")
             print("")
             print("segments")
@@ -134,6 +137,9 @@ extension LRLedger {
                   "checkpoint_sha256": \(string(detail.latestCheckpoint?.sha256)),
                   "logged_rows": \(detail.loggedRows),
                   "superseded_rows": \(detail.supersededRows),
+                  "chain_links": \(detail.chainLength),
+                  "chain_head": \(string(detail.chainHead)),
+                  "last_heartbeat": \(string(run.lastHeartbeat)),
                   "created_at": \(string(run.createdAt)),
                   "updated_at": \(string(run.updatedAt)),
                   "segments": [\(segments.joined(separator: ", "))],

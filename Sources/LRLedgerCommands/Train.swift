@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Ledger
 import Logging
 import Schedules
@@ -30,6 +31,12 @@ extension LRLedger {
 
         @Flag(help: "Allow a resumed run to switch to the given schedule from its resume step (recorded).")
         var changeSchedule = false
+
+        @Flag(help: "Create a new run, also beside a run with a similar name; refused if the run exists.")
+        var new = false
+
+        @Flag(help: "Resume from the newest intact checkpoint, discarding newer damaged ones (recorded).")
+        var discardDamagedCheckpoints = false
 
         @Option(parsing: .unconditional, help: "Total optimizer updates the run should reach.")
         var steps: Int64
@@ -86,25 +93,35 @@ extension LRLedger {
 
         func run() async throws {
             let logger = Logger(label: "lrledger.train")
-            let request = TrainingRequest(
+            var request = TrainingRequest(
                 run: run, schedule: try schedule.makeSchedule(), allowScheduleChange: changeSchedule,
                 targetSteps: steps, logEvery: logEvery, checkpointEvery: checkpointEvery,
                 settings: WorkloadSettingsRequest(
-                    model: model, seed: seed, batchSize: batchSize, momentum: momentum, dataPath: data))
+                    model: model, seed: seed, batchSize: batchSize, momentum: momentum, dataPath: data),
+                creation: new ? .required : .allowed)
+            request.discardDamagedCheckpoints = discardDamagedCheckpoints
             // Without --busy-timeout, each attempt waits a second inside SQLite and the
             // trainer retries, logging, for as long as the lock is held.
             var configuration = LedgerConfiguration(busyTimeout: busyTimeout ?? 1, keepCheckpoints: keepCheckpoints)
             if fullSync { configuration.durability = .full }
+            // The first lines on standard output say what was created, at once.
             let service = TrainingService(
                 ledgerPath: database.path, configuration: configuration, request: request, logger: logger,
-                waitsForLock: busyTimeout == nil)
+                waitsForLock: busyTimeout == nil,
+                announce: { line in try? FileHandle.standardOutput.write(contentsOf: Data((line + "\n").utf8)) })
             var groupLogger = Logger(label: "lrledger.lifecycle")
             groupLogger.logLevel = .warning
             let group = ServiceGroup(
                 configuration: ServiceGroupConfiguration(
                     services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
                     gracefulShutdownSignals: [.sigterm, .sigint], logger: groupLogger))
-            try await group.run()
+            do {
+                try await group.run()
+            } catch let error as LedgerError where error.code == .similarRunExists || error.code == .runExists {
+                throw LedgerError(error.code, error.message + (error.code == .runExists ? " (drop --new)" : " (--new)"))
+            } catch let error as LedgerError where error.message.hasSuffix("discarding the damaged ones (recorded)") {
+                throw LedgerError(error.code, error.message + " with --discard-damaged-checkpoints")
+            }
             if let outcome = service.outcome {
                 switch outcome.kind {
                 case .finished:

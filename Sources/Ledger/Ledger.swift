@@ -32,6 +32,8 @@ public final class Ledger: Sendable {
     public let isReadOnly: Bool
     /// The configuration the ledger was opened with.
     public let configuration: LedgerConfiguration
+    /// True when this open made the ledger: the file did not exist, or held no database.
+    public let createdFile: Bool
 
     let pool: DatabasePool
     let logger: Logger
@@ -43,9 +45,10 @@ public final class Ledger: Sendable {
 
     private init(
         path: String, isReadOnly: Bool, configuration: LedgerConfiguration, pool: DatabasePool, logger: Logger,
-        removesLogFiles: Bool
+        removesLogFiles: Bool, createdFile: Bool = false
     ) {
         self.path = path
+        self.createdFile = createdFile
         self.isReadOnly = isReadOnly
         self.configuration = configuration
         self.pool = pool
@@ -99,7 +102,7 @@ public final class Ledger: Sendable {
         }
         self.init(
             path: path, isReadOnly: false, configuration: configuration, pool: pool, logger: logger,
-            removesLogFiles: true)
+            removesLogFiles: true, createdFile: inspection == .missing || inspection == .empty)
         if inspection != .ledger(pending: []) {
             try migrate(inspection)
         }

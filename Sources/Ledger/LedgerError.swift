@@ -32,6 +32,13 @@ public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case cannotOpen
         /// No run has the given name.
         case runNotFound
+        /// Creation was required but a run has the name.
+        case runExists
+        /// Creation was allowed, but another run's name differs only by case or a small edit.
+        case similarRunExists
+        /// The run's history no longer matches its hash chain or is incomplete: a resume
+        /// from it is refused with the finding an audit reports.
+        case historyTampered
         /// Another live process holds the run's open segment.
         case runBusy
         /// This writer's segment was closed or its step counter changed by another process.

@@ -125,7 +125,7 @@ struct AttachSessionTests {
         let version = try conversation.send(#"{"op":"attach","protocol":2,"run":"r","target_steps":1}"#)
         #expect(version.code == "unsupported_protocol")
         let noCreate = try conversation.send(
-            #"{"op":"attach","protocol":1,"run":"r","target_steps":1,"create":false,"schedule":0.01}"#)
+            #"{"op":"attach","protocol":1,"run":"r","target_steps":1,"creation":"forbidden","schedule":0.01}"#)
         #expect(noCreate.code == "run_not_found")
         #expect(!FileManager.default.fileExists(atPath: conversation.ledgerPath))
     }

@@ -162,11 +162,11 @@ struct DaemonTests {
     func trainerWaitsForAStoppedLockHolder() throws {
         let folder = try TemporaryDirectory()
         let db = folder.path("ledger.sqlite")
-        #expect(try BoundedProcess.lrledger(["train", "--db", db, "--run", "a", "--steps", "200"]).status == 0)
+        #expect(try BoundedProcess.lrledger(["train", "--db", db, "--run", "alpha", "--steps", "200"]).status == 0)
         // A program stopped inside a write transaction, as Ctrl-Z on a trainer mid-commit.
         let holder = try StoppedLockHolder(db)
         let (trainer, out, err) = try Self.start(
-            LRLedgerProcess.binary, ["train", "--db", db, "--run", "b", "--steps", "2000", "--checkpoint-every", "10"])
+            LRLedgerProcess.binary, ["train", "--db", db, "--run", "bravo", "--steps", "2000", "--checkpoint-every", "10"])
         defer { if trainer.isRunning { kill(trainer.processIdentifier, SIGKILL) } }
         let diedWhileLocked = Self.wait(seconds: 10) { !trainer.isRunning }
         holder.release()
@@ -176,7 +176,7 @@ struct DaemonTests {
         #expect(trainer.terminationStatus == 0, "\(err.text)")
         #expect(err.text.contains("waiting for the write lock"), "\(err.text)")
         #expect(out.text.contains("finished at step 2000"))
-        #expect(Self.committedStep("b", db: db) == 2000)
+        #expect(Self.committedStep("bravo", db: db) == 2000)
     }
 
     @Test("train 2>&1 | head -2 keeps training to the end: a closed pipe does not stop it")

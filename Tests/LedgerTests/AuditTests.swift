@@ -40,10 +40,12 @@ struct AuditTests {
         let result = try sqlite3(path, "UPDATE rate_log SET rate = \(nudged) WHERE step = 567")
         #expect(result.status == 0, "\(result.stderr)")
         let report = try Ledger.openReadOnly(path: path).audit(run: "demo")
-        #expect(report.findings.count == 1, "\(report.findings)")
-        #expect(report.findings.first?.kind == .rateMismatch)
+        // The recomputed rate differs, and so does the digest of the commit that wrote step 567.
+        #expect(report.findings.map(\.kind) == [.rateMismatch, .chainMismatch], "\(report.findings)")
         #expect(report.findings.first?.step == 567)
         #expect(report.findings.first?.message.contains("567") == true)
+        #expect(report.findings.last?.step == 400)
+        #expect(report.findings.last?.message.contains("steps 400..<1000") == true)
         #expect(report.rowsChecked == 1000)
     }
 

@@ -125,8 +125,10 @@ final class ProbeProcess: @unchecked Sendable {
     private var partial = Data()
     private var stderrText = Data()
 
-    init(_ arguments: [String]) throws {
-        process.executableURL = try probeExecutable()
+    /// - parameter executable: what to run, LedgerCrashProbe by default (or a wrapper
+    ///   such as unshare that execs it; `pid` is then the wrapper's, which exec keeps).
+    init(_ arguments: [String], executable: URL? = nil) throws {
+        process.executableURL = try executable ?? probeExecutable()
         process.arguments = arguments
         let out = Pipe()
         let err = Pipe()

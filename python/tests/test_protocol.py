@@ -322,13 +322,13 @@ def test_a_second_writer_is_refused_with_the_holders_pid_and_host(tmp_path: Path
 def test_attach_without_create_refuses_a_missing_run_and_creates_nothing(tmp_path: Path, sessions) -> None:
     db = tmp_path / "missing.sqlite"
     session = sessions(db)
-    message = session.refused(attach_message(create=False), "run_not_found", op="attach")
+    message = session.refused(attach_message(creation="forbidden"), "run_not_found", op="attach")
     assert "r" in message
     assert session.end() == 0
     assert list(tmp_path.glob("missing.sqlite*")) == []
 
     with pytest.raises(LedgerError) as refused:
-        lrledger.attach("r", schedule=INVERSE_TIME, target_steps=10, db=db, create=False)
+        lrledger.attach("r", schedule=INVERSE_TIME, target_steps=10, db=db, creation="forbidden")
     assert refused.value.code == "run_not_found"
     assert list(tmp_path.glob("missing.sqlite*")) == []
 
@@ -338,8 +338,8 @@ def test_attach_without_create_refuses_a_missing_run_and_creates_nothing(tmp_pat
         segment.commit(1)
     before = db.read_bytes()
     other = sessions(db)
-    other.refused(attach_message(run="ghost", create=False), "run_not_found")
-    other.refused(attach_message(run="ghost", create=False, schedule=None), "run_not_found")
+    other.refused(attach_message(run="ghost", creation="forbidden"), "run_not_found")
+    other.refused(attach_message(run="ghost", creation="forbidden", schedule=None), "run_not_found")
     assert other.end() == 0
     assert db.read_bytes() == before
     assert list(runs_view(db)) == ["present"]

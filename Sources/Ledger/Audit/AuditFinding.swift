@@ -27,6 +27,24 @@ public struct AuditFinding: Sendable, Hashable, CustomStringConvertible {
         case scheduleTampered
         /// A schedule config cannot be decoded, or no schedule covers a logged step.
         case scheduleUnusable
+        /// A chain link's digest, or its place in the chain, does not match the history
+        /// the tables hold now: what it vouches for was edited, inserted or deleted.
+        case chainMismatch
+        /// A step a commit wrote (or a segment promised to log) is not in the history.
+        case missingRow
+        /// A row in the history (or the audit trail) that no commit wrote.
+        case extraRow
+        /// A row in the canonical history that a resume moved to the audit trail, or the
+        /// other way round.
+        case movedRow
+        /// Steps of the run that no commit covers, or that two commits cover.
+        case stepsNotTiled
+        /// A checkpoint the chain says is kept is missing, or a kept one is not in the chain.
+        case checkpointNotInChain
+        /// A segment or schedule version that no chain link records (inserted with SQL).
+        case notInChain
+        /// The run's status or step counter disagrees with its chain.
+        case runStateMismatch
         /// More findings of one kind than the report lists; `message` says how many.
         case moreFindings
     }

@@ -15,6 +15,11 @@ public struct AuditReport: Sendable {
     /// The problems found, in the order found; at most `AuditReport.findingsPerKind`
     /// per kind, followed by a `.moreFindings` entry giving the rest's count.
     public let findings: [AuditFinding]
+    /// Chain links whose digests were recomputed.
+    public let linksChecked: Int
+    /// The digest of the run's last chain link, as recorded: keep it elsewhere to detect
+    /// even a history rewritten with every later digest recomputed.
+    public let chainHead: String?
 
     /// How many findings of one kind a report lists in full.
     public static let findingsPerKind = 20
@@ -24,8 +29,10 @@ public struct AuditReport: Sendable {
 
     public init(
         run: String, rowsChecked: Int64, segmentsChecked: Int, schedulesChecked: Int, checkpointsChecked: Int,
-        supersededRows: Int64, findings: [AuditFinding]
+        supersededRows: Int64, findings: [AuditFinding], linksChecked: Int = 0, chainHead: String? = nil
     ) {
+        self.linksChecked = linksChecked
+        self.chainHead = chainHead
         self.run = run
         self.rowsChecked = rowsChecked
         self.segmentsChecked = segmentsChecked

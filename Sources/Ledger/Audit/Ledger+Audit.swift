@@ -48,7 +48,7 @@ extension Ledger {
             sql:
                 "SELECT id, from_step, config, dtype, sha256 FROM schedule_version WHERE run_id = ? ORDER BY from_step, id",
             arguments: [runID])
-        var schedules: [(from: Int64, schedule: (any LearningRateSchedule)?)] = []
+        var schedules: [(start: Int64, id: Int64, value: (any LearningRateSchedule)?)] = []
         for row in versions {
             let from: Int64 = try row.value("from_step")
             let config: String = try row.value("config")
@@ -62,16 +62,18 @@ extension Ledger {
             }
             do {
                 schedules.append(
-                    (from, try StoredSchedule.decode(config: config, dtype: try row.value("dtype"), runName: name)))
+                    (from, id, try StoredSchedule.decode(config: config, dtype: try row.value("dtype"), runName: name)))
             } catch let error as LedgerError {
                 findings.add(
                     .scheduleUnusable, step: from, "the schedule from step \(from) cannot be used: \(error.message)")
-                schedules.append((from, nil))
+                schedules.append((from, id, nil))
             }
         }
-        if let first = schedules.first, first.from != 0 {
-            findings.add(.scheduleUnusable, step: 0, "the first schedule takes effect at step \(first.from), not 0")
+        if let first = schedules.first, first.start != 0 {
+            findings.add(.scheduleUnusable, step: 0, "the first schedule takes effect at step \(first.start), not 0")
         }
+        let timeline = LatestRecorded(schedules).intervals
+        var chain = try ChainVerifier(db, runID: runID, runName: name, committed: committed, window: nil)
 
         // Segments: continuity.
         let segments = try Self.segments(db, runID: runID)
@@ -97,7 +99,8 @@ extension Ledger {
         // Rates: streamed.
         let endSteps = Dictionary(segments.map { ($0.id, $0.endStep) }, uniquingKeysWith: { first, _ in first })
         var resolver = SegmentResolver(segments: segments.map { (start: $0.startStep, id: $0.id) })
-        let statement = try db.makeStatement(sql: "SELECT step, rate FROM rate_log WHERE run_id = ? ORDER BY step")
+        let statement = try db.makeStatement(
+            sql: "SELECT step, rate, loss FROM rate_log WHERE run_id = ? ORDER BY step")
         let handle = statement.sqliteStatement
         sqlite3_bind_int64(handle, 1, runID)
         defer { sqlite3_reset(handle) }
@@ -128,6 +131,11 @@ extension Ledger {
             } else {
                 findings.add(.rowOutsideSegment, step: step, "step \(step) comes before the first segment's start")
             }
+            if step >= chain.firstStep {
+                let loss: Double? =
+                    sqlite3_column_type(handle, 2) == SQLITE_NULL ? nil : sqlite3_column_double(handle, 2)
+                chain.row(step: step, rate: sqlite3_column_double(handle, 1), loss: loss)
+            }
             guard sqlite3_column_type(handle, 1) == SQLITE_FLOAT else {
                 findings.add(
                     .rateNotReal, step: step,
@@ -135,14 +143,14 @@ extension Ledger {
                 continue
             }
             let rate = sqlite3_column_double(handle, 1)
-            while versionIndex + 1 < schedules.count, schedules[versionIndex + 1].from <= step {
+            while versionIndex + 1 < timeline.count, timeline[versionIndex + 1].start <= step {
                 versionIndex += 1
             }
             guard versionIndex >= 0 else {
                 findings.add(.scheduleUnusable, step: step, "no schedule is in force at step \(step)")
                 continue
             }
-            guard let schedule = schedules[versionIndex].schedule else { continue }
+            guard let schedule = timeline[versionIndex].value else { continue }
             let expected = schedule.rate(at: step)
             if rate.bitPattern != expected.bitPattern, !(rate == 0 && expected == 0) {
                 findings.add(
@@ -151,12 +159,15 @@ extension Ledger {
                 )
             }
         }
+        chain.finish()
         let superseded =
             try Int64.fetchOne(db, sql: "SELECT count(*) FROM rate_log_superseded WHERE run_id = ?", arguments: [runID])
             ?? 0
         return AuditReport(
             run: name, rowsChecked: rows, segmentsChecked: segments.count, schedulesChecked: versions.count,
-            checkpointsChecked: checkpoints.count, supersededRows: superseded, findings: findings.finished())
+            checkpointsChecked: checkpoints.count, supersededRows: superseded,
+            findings: findings.finished() + chain.findings.finished(), linksChecked: chain.linksChecked,
+            chainHead: try ChainLink.last(1, db, runID: runID).last?.digest)
     }
 
     private func checkSegments(_ segments: [RunSegment], committed: Int64, into findings: inout FindingCollector) {

@@ -16,10 +16,11 @@ extension Ledger {
                 try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT name, status, step, target_steps, schedule, dtype, created_at, updated_at
-                        FROM runs ORDER BY name
+                        SELECT runs.name, runs.status, runs.step, runs.target_steps, runs.schedule, runs.dtype,
+                            runs.created_at, runs.updated_at, run.id AS run_id
+                        FROM runs JOIN run ON run.name = runs.name ORDER BY runs.name
                         """
-                ).map { try Self.summary($0) }
+                ).map { try judged(db, $0) }
             }
         }
     }
@@ -38,11 +39,11 @@ extension Ledger {
                         db,
                         sql: """
                             SELECT runs.name, runs.status, runs.step, runs.target_steps, runs.schedule, runs.dtype,
-                                runs.created_at, runs.updated_at, run.settings
+                                runs.created_at, runs.updated_at, run.settings, run.id AS run_id
                             FROM runs JOIN run ON run.name = runs.name WHERE runs.name = ?
                             """, arguments: [name])
                 else { throw runNotFound(name) }
-                return (try Self.summary(row), try row.value("settings"))
+                return (try judged(db, row), try row.value("settings"))
             }
         }
     }
@@ -60,11 +61,12 @@ extension Ledger {
                     let row = try Row.fetchOne(
                         db,
                         sql: """
-                            SELECT name, status, step, target_steps, schedule, dtype, created_at, updated_at
+                            SELECT name, status, step, target_steps, schedule, dtype, created_at, updated_at,
+                                ? AS run_id
                             FROM runs WHERE name = ?
-                            """, arguments: [name])
+                            """, arguments: [runID, name])
                 else { throw runNotFound(name) }
-                let summary = try Self.summary(row)
+                let summary = try judged(db, row)
                 let settings = try String.fetchOne(db, sql: "SELECT settings FROM run WHERE id = ?", arguments: [runID])
                 let segments = try Self.segments(db, runID: runID)
                 let schedules = try Row.fetchAll(
@@ -102,10 +104,12 @@ extension Ledger {
                         kind: try $0.value("kind"), step: try $0.value("step"),
                         message: try $0.value("message"))
                 }
+                let head = try ChainLink.last(1, db, runID: runID).last
                 return RunDetail(
                     summary: summary, settings: settings ?? "", segments: segments, schedules: schedules,
                     latestCheckpoint: checkpoint, checkpointCount: checkpointCount, loggedRows: loggedRows,
-                    supersededRows: supersededRows, events: events)
+                    supersededRows: supersededRows, events: events, chainHead: head?.digest,
+                    chainLength: head?.seq ?? 0)
             }
         }
     }
@@ -132,12 +136,17 @@ extension Ledger {
             try pool.read { db in
                 let runID = try runID(db, named: run)
                 var resolver = SegmentResolver(segments: try Self.segmentStarts(db, runID: runID))
-                let dtypes = try Row.fetchAll(
-                    db, sql: "SELECT from_step, dtype FROM schedule_version WHERE run_id = ? ORDER BY from_step, id",
-                    arguments: [runID]
-                ).map {
-                    (from: try $0.value(at: 0, as: Int64.self), dtype: try Self.dtype(try $0.value(at: 1), run: run))
-                }
+                let dtypes = LatestRecorded(
+                    try Row.fetchAll(
+                        db, sql: "SELECT from_step, id, dtype FROM schedule_version WHERE run_id = ?",
+                        arguments: [runID]
+                    ).map {
+                        (
+                            start: try $0.value(at: 0, as: Int64.self), id: try $0.value(at: 1, as: Int64.self),
+                            value: try Self.dtype(try $0.value(at: 2), run: run)
+                        )
+                    }
+                ).intervals.map { (from: $0.start, dtype: $0.value) }
                 var dtypeIndex = 0
                 let statement = try db.makeStatement(
                     sql:
@@ -217,6 +226,16 @@ extension Ledger {
             schedule: try row.value("schedule") ?? "", dtype: try dtype(try row.value("dtype"), run: name),
             createdAt: try row.value("created_at"),
             updatedAt: try row.value("updated_at"))
+    }
+
+    /// A `runs` row (with the run's id as `run_id`), its status judged by liveness.
+    func judged(_ db: Database, _ row: Row) throws -> RunSummary {
+        let stored = try Self.summary(row)
+        let (status, heartbeat) = try judgedStatus(db, runID: try row.value("run_id"), stored: stored.status)
+        return RunSummary(
+            name: stored.name, status: status, step: stored.step, targetSteps: stored.targetSteps,
+            schedule: stored.schedule, dtype: stored.dtype, createdAt: stored.createdAt, updatedAt: stored.updatedAt,
+            lastHeartbeat: heartbeat)
     }
 
     static func dtype(_ text: String?, run: String) throws -> DType {

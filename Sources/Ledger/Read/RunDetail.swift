@@ -18,12 +18,19 @@ public struct RunDetail: Sendable {
     public let supersededRows: Int64
     /// What happened to the run, oldest first.
     public let events: [RunEvent]
+    /// The digest of the run's last chain link: keep it elsewhere (a log line, a ticket)
+    /// to detect later even a history rewritten with every digest recomputed.
+    public let chainHead: String?
+    /// The number of the run's last chain link.
+    public let chainLength: Int64
 
     public init(
         summary: RunSummary, settings: String, segments: [RunSegment], schedules: [ScheduleVersion],
         latestCheckpoint: Checkpoint?, checkpointCount: Int, loggedRows: Int64, supersededRows: Int64,
-        events: [RunEvent]
+        events: [RunEvent], chainHead: String? = nil, chainLength: Int64 = 0
     ) {
+        self.chainHead = chainHead
+        self.chainLength = chainLength
         self.summary = summary
         self.settings = settings
         self.segments = segments

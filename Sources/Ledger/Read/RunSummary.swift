@@ -4,8 +4,12 @@ import Schedules
 public struct RunSummary: Sendable, Hashable {
     /// The run's unique name.
     public let name: String
-    /// `running`, `interrupted`, `finished`, `failed` or `crashed`.
+    /// `running`, `interrupted`, `finished`, `failed` or `crashed`; as read through the
+    /// ledger, judged by the liveness of the open segment's holder (`running?` while it
+    /// cannot be checked but its heartbeat is within the lease, `crashed` once it is gone).
     public let status: RunStatus
+    /// The open segment's last heartbeat, when a segment is open.
+    public let lastHeartbeat: String?
     /// The committed step counter: the next update uses `schedule(step)`.
     public let step: Int64
     /// The target step count the last attach asked for.
@@ -21,8 +25,9 @@ public struct RunSummary: Sendable, Hashable {
 
     public init(
         name: String, status: RunStatus, step: Int64, targetSteps: Int64, schedule: String, dtype: DType,
-        createdAt: String, updatedAt: String
+        createdAt: String, updatedAt: String, lastHeartbeat: String? = nil
     ) {
+        self.lastHeartbeat = lastHeartbeat
         self.name = name
         self.status = status
         self.step = step

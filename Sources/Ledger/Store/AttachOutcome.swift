@@ -15,4 +15,6 @@ struct AttachOutcome {
     var supersededRows: Int
     var recoveredSegments: [Int64]
     var discardedCheckpoints: [DiscardedCheckpoint]
+    var chain: ChainCursor
+    var logEvery: Int64?
 }

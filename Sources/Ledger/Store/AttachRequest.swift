@@ -9,7 +9,21 @@ import Schedules
 ///     settings: #"{"model":"softmax","seed":7}"#)
 /// ```
 public struct AttachRequest: Sendable {
-    /// The run's name: created when no run has it, resumed otherwise. Not empty.
+    /// Whether the attach may, must or must not create the run.
+    public enum Creation: String, Sendable, Hashable {
+        /// Create the run when no run has its name, unless another run's name differs
+        /// from it only by case or a small edit (a typo would otherwise start a run over
+        /// from step 0): that is refused with `.similarRunExists`.
+        case allowed
+        /// Create the run, also beside runs with similar names; refuse with `.runExists`
+        /// when a run has exactly this name.
+        case required
+        /// Never create: refuse with `.runNotFound` when no run has the name.
+        case forbidden
+    }
+
+    /// The run's name: created when no run has it (see `creation`), resumed otherwise.
+    /// Not empty.
     public var run: String
     /// The schedule the caller wants. `nil` means: the stored one when the run
     /// exists, `defaultSchedule` when it is created. When it differs from the
@@ -33,6 +47,18 @@ public struct AttachRequest: Sendable {
     /// that is missing or damaged (a recorded rewind). When nil, file references are
     /// trusted as committed.
     public var checkpointFolder: CheckpointFolder?
+    /// Whether the attach may create the run. Default `.allowed`.
+    public var creation: Creation
+    /// The segment logs exactly the steps that are multiples of this (the trainer's
+    /// `--log-every`); commits check it and `audit` names any such step missing from the
+    /// history. Nil: the writer promises no interval and the audit checks the rows each
+    /// commit recorded. >= 1.
+    public var logEvery: Int64?
+    /// When the latest checkpoints' bytes no longer match their SHA-256 (damaged on disk):
+    /// false refuses to resume, naming them; true resumes from the newest intact
+    /// checkpoint, deleting the damaged ones above it, and records both in the run's chain
+    /// and events: a deliberate, audited rewind. Default false.
+    public var discardDamagedCheckpoints: Bool = false
 
     /// Creates a request.
     ///
@@ -42,12 +68,17 @@ public struct AttachRequest: Sendable {
     /// - parameter allowScheduleChange: record a differing `schedule` instead of refusing it.
     /// - parameter targetSteps: the run's target step count.
     /// - parameter settings: the trainer's settings, stored when the run is created.
+    /// - parameter creation: whether the run may, must or must not be created.
+    /// - parameter logEvery: the interval of the steps the segment logs, or nil.
     /// - parameter checkpointFolder: the folder of the run's file checkpoints, to verify them.
     public init(
         run: String, schedule: (any LearningRateSchedule)? = nil,
         defaultSchedule: (any LearningRateSchedule)? = nil, allowScheduleChange: Bool = false,
-        targetSteps: Int64, settings: String = "{}", checkpointFolder: CheckpointFolder? = nil
+        targetSteps: Int64, settings: String = "{}", creation: Creation = .allowed, logEvery: Int64? = nil,
+        checkpointFolder: CheckpointFolder? = nil
     ) {
+        self.creation = creation
+        self.logEvery = logEvery
         self.checkpointFolder = checkpointFolder
         self.run = run
         self.schedule = schedule

@@ -12,7 +12,9 @@ extension Ledger {
     /// 1. closes as `crashed` any segment left open by a dead process (end step = the
     ///    committed step; ended_at = its last heartbeat), and refuses when the holder
     ///    is alive, naming its pid, host and start time;
-    /// 2. refuses when a stored schedule no longer matches its SHA-256;
+    /// 2. refuses when a stored schedule no longer matches its SHA-256, or when the
+    ///    history it resumes from is one an audit would flag: its last chain links, the
+    ///    kept checkpoints, segments and schedule versions (`checkResumableHistory`);
     /// 3. resumes from the latest checkpoint when there is one (else from the committed
     ///    counter), moving the canonical rows at or past that step to the audit trail
     ///    and setting the counter to it;
@@ -119,7 +121,14 @@ extension Ledger {
                     .runNotFound,
                     "no run named \(request.run) in \(path); give a schedule to create it, or check the name")
             }
+            try checkCreation(db, request)
             return nil
+        }
+        if request.creation == .required {
+            throw LedgerError(
+                .runExists,
+                "run \(request.run) already exists in \(path); resume it without asking for a new run, or choose another name"
+            )
         }
         let runID: Int64 = try run.value("id")
         let committed: Int64 = try run.value("step")
@@ -127,13 +136,18 @@ extension Ledger {
         let deadHolders = try deadSegmentHolders(db, request: request, runID: runID)
         try checkScheduleChecksums(db, runName: request.run, runID: runID)
         let (checkpoint, discarded) = try usableCheckpoint(
-            db, runName: request.run, runID: runID, folder: request.checkpointFolder)
+            db, runName: request.run, runID: runID, folder: request.checkpointFolder,
+            discardDamagedInline: request.discardDamagedCheckpoints)
+        let discarding = Set(discarded.map(\.step))
+        try checkResumableHistory(db, runName: request.run, runID: runID, committed: committed, discarding: discarding)
+        try checkCheckpointInChain(
+            db, runName: request.run, runID: runID, resumingFrom: checkpoint, discarding: discarding)
         // With every kept checkpoint discarded, the run starts again from its beginning.
         let resume = checkpoint?.step ?? (discarded.isEmpty ? committed : 0)
         if resume > committed {
             throw LedgerError(
                 .checkpointCorrupt,
-                "run \(request.run) has a checkpoint at step \(resume), past its committed step \(committed); the database was edited outside lrledger — delete that checkpoint row to resume"
+                "run \(request.run) has a checkpoint at step \(resume), past its committed step \(committed); the database was edited outside lrledger; restore it from a backup"
             )
         }
 
@@ -173,13 +187,9 @@ extension Ledger {
             db, plan.deadHolders, request: request, runID: runID, committed: committed)
 
         let me = ProcessIdentity.current
-        try db.execute(
-            sql: """
-                INSERT INTO segment (run_id, pid, host, process_start, start_step, started_at, heartbeat_at, rewound_from)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [runID, me.pid, me.host, me.startTicks, resume, now, now, resume < committed ? committed : nil])
-        let segmentID = db.lastInsertedRowID
+        let segmentID = try openSegment(
+            db, runID: runID, start: resume, rewoundFrom: resume < committed ? committed : nil,
+            logEvery: request.logEvery, now: now)
 
         // Rows at or past the resume step describe updates whose state is lost.
         let reason =
@@ -191,28 +201,15 @@ extension Ledger {
                 INSERT INTO rate_log_superseded
                     (run_id, step, rate, loss, segment_id, superseded_by, superseded_at, reason)
                 SELECT rate_log.run_id, rate_log.step, rate_log.rate, rate_log.loss,
-                    (SELECT segment.id FROM segment
+                    (SELECT max(segment.id) FROM segment
                         WHERE segment.run_id = rate_log.run_id AND segment.start_step <= rate_log.step
-                            AND segment.id < ?
-                        ORDER BY segment.start_step DESC, segment.id DESC LIMIT 1),
+                            AND segment.id < ?),
                     ?, ?, ?
                 FROM rate_log WHERE rate_log.run_id = ? AND rate_log.step >= ?
                 """,
             arguments: [segmentID, segmentID, now, reason, runID, resume])
         let superseded = db.changesCount
-        for discarded in plan.discarded {
-            try db.execute(
-                sql: "DELETE FROM checkpoint WHERE run_id = ? AND step = ?", arguments: [runID, discarded.step])
-            try RunEvents.record(
-                db, run: runID, segment: segmentID, at: now, kind: "checkpoint_discarded", step: discarded.step,
-                message: "the checkpoint at step \(discarded.step) (\(discarded.file.path)) was discarded: \(discarded.problem)")
-            logger.warning(
-                "discarded a damaged checkpoint",
-                metadata: [
-                    "run": "\(request.run)", "step": "\(discarded.step)", "file": "\(discarded.file.path)",
-                    "problem": "\(discarded.problem)",
-                ])
-        }
+        try discardCheckpoints(db, plan.discarded, runID: runID, runName: request.run, segmentID: segmentID, now: now)
         if superseded > 0 {
             try db.execute(sql: "DELETE FROM rate_log WHERE run_id = ? AND step >= ?", arguments: [runID, resume])
         }
@@ -246,11 +243,17 @@ extension Ledger {
         try RunEvents.record(
             db, run: runID, segment: segmentID, at: now, kind: "attached", step: resume,
             message: "pid \(me.pid) on host \(me.host) attached at step \(resume)")
+        let chain = try ChainCursor.load(db, runID: runID).appendEvent(
+            db, runID: runID, kind: "attach", segmentID: segmentID, from: committed, to: resume,
+            checkpointSHA256: plan.checkpoint?.sha256, closed: recovered,
+            discarded: plan.discarded.map { ($0.step, $0.sha256) }, now: now)
         return AttachOutcome(
-            runID: runID, segmentID: segmentID, resumeStep: resume, schedule: schedule, checkpoint: plan.checkpoint,
-            settings: plan.settings, targetSteps: request.targetSteps, createdRun: false,
+            runID: runID, segmentID: segmentID, resumeStep: resume,
+            schedule: try scheduleTimeline(db, runName: request.run, runID: runID, from: resume),
+            checkpoint: plan.checkpoint, settings: plan.settings, targetSteps: request.targetSteps, createdRun: false,
             scheduleChanged: scheduleChanged, rewoundFrom: resume < committed ? committed : nil,
-            supersededRows: superseded, recoveredSegments: recovered, discardedCheckpoints: plan.discarded)
+            supersededRows: superseded, recoveredSegments: recovered, discardedCheckpoints: plan.discarded,
+            chain: chain, logEvery: request.logEvery)
     }
 
     private func createRun(_ db: Database, _ request: AttachRequest, now: String) throws -> AttachOutcome {
@@ -267,22 +270,20 @@ extension Ledger {
         let runID = db.lastInsertedRowID
         try insertSchedule(db, runID: runID, schedule: schedule, from: 0, now: now)
         let me = ProcessIdentity.current
-        try db.execute(
-            sql: """
-                INSERT INTO segment (run_id, pid, host, process_start, start_step, started_at, heartbeat_at)
-                VALUES (?, ?, ?, ?, 0, ?, ?)
-                """,
-            arguments: [runID, me.pid, me.host, me.startTicks, now, now])
-        let segmentID = db.lastInsertedRowID
+        let segmentID = try openSegment(
+            db, runID: runID, start: 0, rewoundFrom: nil, logEvery: request.logEvery, now: now)
         try RunEvents.record(
             db, run: runID, segment: segmentID, at: now, kind: "created", step: 0,
             message:
                 "run created by pid \(me.pid) on host \(me.host) with schedule \(schedule.canonicalJSON) (\(schedule.dtype))"
         )
+        let chain = try ChainCursor.load(db, runID: runID).appendEvent(
+            db, runID: runID, kind: "create", segmentID: segmentID, from: 0, to: 0, now: now)
         return AttachOutcome(
             runID: runID, segmentID: segmentID, resumeStep: 0, schedule: schedule, checkpoint: nil,
             settings: request.settings, targetSteps: request.targetSteps, createdRun: true, scheduleChanged: false,
-            rewoundFrom: nil, supersededRows: 0, recoveredSegments: [], discardedCheckpoints: [])
+            rewoundFrom: nil, supersededRows: 0, recoveredSegments: [], discardedCheckpoints: [], chain: chain,
+            logEvery: request.logEvery)
     }
 
     private func insertSchedule(
@@ -301,20 +302,17 @@ extension Ledger {
     private func deadSegmentHolders(_ db: Database, request: AttachRequest, runID: Int64) throws -> [SegmentHolder] {
         let rows = try Row.fetchAll(
             db,
-            sql: """
-                SELECT id, pid, host, process_start, started_at, heartbeat_at FROM segment
-                WHERE run_id = ? AND end_reason IS NULL ORDER BY id
-                """,
+            sql: "SELECT \(SegmentHolder.columns) FROM segment WHERE run_id = ? AND end_reason IS NULL ORDER BY id",
             arguments: [runID])
         let nowMilliseconds = Timestamp.nowMilliseconds()
         return try rows.map { row in
             let holder = try SegmentHolder(row: row)
-            if holder.isAlive(
-                database: fileIdentity, leaseTimeout: configuration.leaseTimeout, nowMilliseconds: nowMilliseconds)
-            {
+            if holder.liveness(
+                database: fileIdentity, leaseTimeout: configuration.leaseTimeout, nowMilliseconds: nowMilliseconds
+            ).holdsRun {
                 throw LedgerError(
                     .runBusy,
-                    "run \(request.run) is being written by pid \(holder.pid) on host \(holder.host), started \(holder.startedAt) (segment \(holder.segmentID), last heartbeat \(holder.heartbeatAt)); stop that process or wait for it to finish"
+                    "run \(request.run) is being written by \(holder.description); stop that process or wait for it to finish"
                 )
             }
             return holder
@@ -368,33 +366,70 @@ extension Ledger {
         }
     }
 
-    /// The latest checkpoint a resume can use, and the newer file checkpoints passed over.
+    /// The latest checkpoint a resume can use, and the newer damaged ones passed over.
     ///
-    /// An inline state is checked against its SHA-256 and refused when it differs. A file
-    /// checkpoint is checked in `folder` (size and SHA-256); a missing or damaged file is
-    /// discarded and the one before it tried, so a damaged file means a rewind, never a
-    /// crash loop. Without a folder, file references are taken as committed.
-    private func usableCheckpoint(_ db: Database, runName: String, runID: Int64, folder: CheckpointFolder?) throws
-        -> (Checkpoint?, [DiscardedCheckpoint])
-    {
+    /// A file checkpoint is checked in `folder` (size and SHA-256); a missing or damaged
+    /// file is discarded and the one before it tried, so a damaged file means a recorded
+    /// rewind, never a crash loop. Without a folder, file references are taken as
+    /// committed. An inline state is checked against its SHA-256: a damaged one is
+    /// refused, or discarded the same way when `discardDamagedInline` asks for it.
+    private func usableCheckpoint(
+        _ db: Database, runName: String, runID: Int64, folder: CheckpointFolder?, discardDamagedInline: Bool
+    ) throws -> (Checkpoint?, [DiscardedCheckpoint]) {
         var discarded: [DiscardedCheckpoint] = []
         for checkpoint in try Checkpoint.fetchAll(db, runID: runID) {
-            guard let file = checkpoint.file else {
-                guard SHA256Hex.digest(checkpoint.state) == checkpoint.sha256 else {
+            let problem: CheckpointFolder.Problem?
+            if let file = checkpoint.file {
+                problem = folder?.problem(with: file)
+            } else {
+                let found = SHA256Hex.digest(checkpoint.state)
+                problem = found == checkpoint.sha256 ? nil : .digestDiffers(expected: checkpoint.sha256, found: found)
+                if problem != nil, !discardDamagedInline {
+                    let damaged = try Checkpoint.fetchAll(db, runID: runID).filter {
+                        $0.file == nil && SHA256Hex.digest($0.state) != $0.sha256
+                    }.map(\.step).sorted()
+                    let others = damaged.dropFirst().map(String.init).joined(separator: ", ")
                     throw LedgerError(
                         .checkpointCorrupt,
-                        "run \(runName)'s checkpoint at step \(checkpoint.step) no longer matches its SHA-256; restore the database from a backup, or delete that checkpoint row to resume from an earlier one"
+                        "run \(runName)'s checkpoint at step \(damaged.first ?? checkpoint.step) no longer matches its SHA-256\(others.isEmpty ? "" : " (nor those at steps \(others))"); restore the database from a backup, or resume from the newest intact checkpoint, discarding the damaged ones (recorded)"
                     )
                 }
-                return (checkpoint, discarded)
             }
-            guard let folder, let problem = folder.problem(with: file) else { return (checkpoint, discarded) }
-            discarded.append(DiscardedCheckpoint(step: checkpoint.step, file: file, problem: problem))
+            guard let problem else { return (checkpoint, discarded) }
+            discarded.append(
+                DiscardedCheckpoint(
+                    step: checkpoint.step, sha256: checkpoint.sha256, file: checkpoint.file, problem: problem))
         }
         return (nil, discarded)
     }
 
-    /// The schedule version in force at `step`, decoded.
+    /// Deletes the damaged checkpoints an attach resumes past, recording each in the
+    /// run's events (the attach's chain link lists them too).
+    private func discardCheckpoints(
+        _ db: Database, _ discarded: [DiscardedCheckpoint], runID: Int64, runName: String, segmentID: Int64,
+        now: String
+    ) throws {
+        for checkpoint in discarded {
+            try db.execute(
+                sql: "DELETE FROM checkpoint WHERE run_id = ? AND step = ?", arguments: [runID, checkpoint.step])
+            let what = checkpoint.file.map { "the checkpoint file \($0.path)" } ?? "the checkpoint"
+            try RunEvents.record(
+                db, run: runID, segment: segmentID, at: now, kind: "checkpoint_discarded", step: checkpoint.step,
+                message:
+                    "\(what) at step \(checkpoint.step) (SHA-256 \(checkpoint.sha256)) was discarded to resume from an earlier one: \(checkpoint.problem)"
+            )
+            logger.warning(
+                "discarded a damaged checkpoint",
+                metadata: [
+                    "run": "\(runName)", "step": "\(checkpoint.step)", "file": "\(checkpoint.file?.path ?? "inline")",
+                    "problem": "\(checkpoint.problem)",
+                ])
+        }
+    }
+
+    /// The schedule version in force at `step`, decoded: the latest recorded among those
+    /// taking effect at or before it (a change recorded on a rewind overrides the later
+    /// ones it rewound past).
     private func scheduleInForce(_ db: Database, runName: String, runID: Int64, at step: Int64) throws
         -> any LearningRateSchedule
     {
@@ -403,7 +438,7 @@ extension Ledger {
                 db,
                 sql: """
                     SELECT config, dtype FROM schedule_version WHERE run_id = ? AND from_step <= ?
-                    ORDER BY from_step DESC, id DESC LIMIT 1
+                    ORDER BY id DESC LIMIT 1
                     """,
                 arguments: [runID, step])
         else {

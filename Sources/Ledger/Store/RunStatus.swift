@@ -11,13 +11,18 @@ public struct RunStatus: RawRepresentable, Sendable, Hashable, CustomStringConve
 
     /// A process is attached (or died attached and no one has attached since).
     public static let running = RunStatus(rawValue: "running")
+    /// Shown by readers, never stored: a segment is open and its holder cannot be checked
+    /// from here (another host, boot or PID namespace), but its heartbeat is within the
+    /// lease.
+    public static let presumedRunning = RunStatus(rawValue: "running?")
     /// The last segment stopped on request.
     public static let interrupted = RunStatus(rawValue: "interrupted")
     /// The run reached its target.
     public static let finished = RunStatus(rawValue: "finished")
     /// The last segment gave up on an error.
     public static let failed = RunStatus(rawValue: "failed")
-    /// The last segment's process died.
+    /// The last segment's process died (stored once an attach closed its segment; shown by
+    /// readers as soon as they can tell the holder is gone).
     public static let crashed = RunStatus(rawValue: "crashed")
 
     /// The status a segment's end reason leaves the run in.

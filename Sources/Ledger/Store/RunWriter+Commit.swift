@@ -57,6 +57,14 @@ extension RunWriter {
     enum CheckpointPayload {
         case inline([UInt8])
         case file(CheckpointFile)
+
+        /// Lowercase hex SHA-256 of the state, wherever it is kept.
+        var sha256: String {
+            switch self {
+            case .inline(let bytes): SHA256Hex.digest(bytes)
+            case .file(let file): file.sha256
+            }
+        }
     }
 
     private func commit(step: Int64, checkpoint: CheckpointPayload?, trainerState: String?) throws -> CommitReceipt {
@@ -85,6 +93,9 @@ extension RunWriter {
             }
             count += 1
         }
+        try checkPromisedSteps(count: count, upTo: step)
+        let checksum = checkpoint.map(\.sha256)
+        let link = makeCommitLink(count: count, step: step, checksum: checksum)
         let now = Timestamp.now()
         let expectedStep = committedStep
         var dropped: [String] = []
@@ -103,16 +114,20 @@ extension RunWriter {
                     if count > 0 {
                         try insertRows(db, count: count)
                     }
-                    if let checkpoint {
+                    if let checkpoint, let checksum {
                         dropped = try insertCheckpoint(
-                            db, step: step, checkpoint: checkpoint, trainerState: trainerState, now: now)
+                            db, step: step, checkpoint: checkpoint, checksum: checksum, trainerState: trainerState,
+                            now: now)
                     }
+                    try link.insert(db, runID: runID, at: now)
                     return .commit
                 }
             }
         }
         buffer.removeSubrange(0..<count)
         committedStep = step
+        chain.nextSeq += 1
+        chain.previous = link.digest
         return CommitReceipt(step: step, rows: count, droppedFiles: dropped)
     }
 
@@ -165,6 +180,7 @@ extension RunWriter {
         }
         let now = Timestamp.now()
         let step = committedStep
+        var closedChain = chain
         try LedgerError.translating(path: path, "close segment \(segmentID) of run \(runName)") {
             try pool.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
@@ -181,11 +197,14 @@ extension RunWriter {
                     try RunEvents.record(
                         db, run: runID, segment: segmentID, at: now, kind: "closed", step: step,
                         message: "segment \(segmentID) ended at step \(step): \(reason.rawValue)")
+                    closedChain = try chain.appendEvent(
+                        db, runID: runID, kind: "close", segmentID: segmentID, from: step, to: step, now: now)
                     return .commit
                 }
             }
         }
         isClosed = true
+        chain = closedChain
         buffer.removeAll()
         if let liveKey { LiveWriters.shared.remove(liveKey) }
         logger.info(
@@ -253,7 +272,8 @@ extension RunWriter {
     /// Stores the checkpoint and deletes the oldest beyond `keepCheckpoints`, returning
     /// the files of the deleted ones.
     private func insertCheckpoint(
-        _ db: Database, step: Int64, checkpoint: CheckpointPayload, trainerState: String?, now: String
+        _ db: Database, step: Int64, checkpoint: CheckpointPayload, checksum: String, trainerState: String?,
+        now: String
     ) throws -> [String] {
         let state: [UInt8]
         let file: CheckpointFile?
@@ -261,7 +281,6 @@ extension RunWriter {
         case .inline(let bytes): (state, file) = (bytes, nil)
         case .file(let reference): (state, file) = ([], reference)
         }
-        let checksum = file?.sha256 ?? SHA256Hex.digest(state)
         try db.cachedStatement(
             sql: """
                 INSERT OR REPLACE INTO checkpoint

@@ -88,6 +88,12 @@ public final class RunWriter: @unchecked Sendable {
     /// The first out-of-order `log` call, reported by the next commit.
     var orderViolation: (previous: Int64, step: Int64)?
     var isClosed = false
+    /// Where the run's hash chain stands; advanced by each commit and the close.
+    var chain: ChainCursor
+    /// The log interval the segment promised, checked at each commit.
+    let logEvery: Int64?
+    /// Reused memory for the raw bytes of the rows a commit hashes.
+    var digestScratch: [UInt8] = []
 
     init(
         outcome: AttachOutcome, runName: String, pool: DatabasePool, path: String, keepCheckpoints: Int,
@@ -114,6 +120,8 @@ public final class RunWriter: @unchecked Sendable {
         self.liveKey = liveKey
         self.committedStep = outcome.resumeStep
         self.lastLoggedStep = outcome.resumeStep - 1
+        self.chain = outcome.chain
+        self.logEvery = outcome.logEvery
         buffer.reserveCapacity(1024)
     }
 

@@ -2,49 +2,87 @@ import Foundation
 import GRDB
 
 /// The process recorded as holding an open segment, and the rules that say whether
-/// it is still alive.
+/// it is still alive. Writers (`attach`) and readers (`runs`, `run(named:)`) judge by
+/// the same rules.
 struct SegmentHolder {
+    /// What can be told about the holder from here.
+    enum Liveness: Equatable {
+        /// Its pid can be checked from here and the process is running: alive for sure.
+        case alive
+        /// Its pid cannot be checked from here (another host, boot or PID namespace) and
+        /// its heartbeat is within the lease: presumed alive.
+        case presumedAlive(heartbeatAgeMilliseconds: Int64?)
+        /// Gone: its pid can be checked and the process is not running, its boot has
+        /// ended, or its heartbeat is older than the lease.
+        case dead
+
+        /// Whether an attach must treat the holder as alive.
+        var holdsRun: Bool { self != .dead }
+    }
+
     let segmentID: Int64
     let pid: Int32
     let host: String
     let processStart: Int64?
+    let bootID: String?
+    let pidNamespace: String?
     let startedAt: String
     let heartbeatAt: String
+
+    /// The SQL columns `init(row:)` reads, for `SELECT ... FROM segment`.
+    static let columns = "id, pid, host, process_start, boot_id, pid_namespace, started_at, heartbeat_at"
 
     init(row: Row) throws {
         segmentID = try row.value("id")
         pid = Int32(truncatingIfNeeded: try row.value("pid", as: Int64.self))
         host = try row.value("host")
         processStart = try row.value("process_start")
+        bootID = try row.value("boot_id")
+        pidNamespace = try row.value("pid_namespace")
         startedAt = try row.value("started_at")
         heartbeatAt = try row.value("heartbeat_at")
     }
 
     /// Whether the holder may still be writing.
     ///
-    /// - Same host, this process: alive while its `RunWriter` exists.
-    /// - Same host, another pid: alive when the pid exists and, where `/proc` tells,
-    ///   started at the recorded time (so a reused pid does not count).
-    /// - Another host: alive unless its heartbeat is older than `leaseTimeout` seconds.
-    func isAlive(database: FileIdentity?, leaseTimeout: Double, nowMilliseconds: Int64) -> Bool {
+    /// - Same host name, boot and PID namespace, this process: alive while its
+    ///   `RunWriter` exists.
+    /// - Same host name, boot and PID namespace, another pid: alive when the pid exists
+    ///   and, where `/proc` tells, started at the recorded time (so a reused pid does not
+    ///   count).
+    /// - Same host name, another boot, last heartbeat before this machine booted: its
+    ///   boot has ended, so it is dead.
+    /// - Otherwise (another host, another PID namespace where a pid means another process,
+    ///   or a record without boot id or namespace): presumed alive until its heartbeat is
+    ///   older than `leaseTimeout` seconds.
+    func liveness(database: FileIdentity?, leaseTimeout: Double, nowMilliseconds: Int64) -> Liveness {
         let me = ProcessIdentity.current
-        if host == me.host {
+        if me.sharesPIDs(host: host, bootID: bootID, pidNamespace: pidNamespace) {
             if pid == me.pid, processStart == me.startTicks {
-                guard let database else { return true }
+                guard let database else { return .alive }
                 return LiveWriters.shared.contains(LiveWriters.key(database: database, segment: segmentID))
+                    ? .alive : .dead
             }
-            guard ProcessIdentity.exists(pid: pid) else { return false }
+            guard ProcessIdentity.exists(pid: pid) else { return .dead }
             if let processStart, let actual = ProcessIdentity.startTicks(of: pid) {
-                return actual == processStart
+                return actual == processStart ? .alive : .dead
             }
-            return true
+            return .alive
         }
-        guard let heartbeat = Timestamp.milliseconds(parsing: heartbeatAt) else { return true }
-        return Double(nowMilliseconds - heartbeat) < leaseTimeout * 1000
+        guard let heartbeat = Timestamp.milliseconds(parsing: heartbeatAt) else {
+            return .presumedAlive(heartbeatAgeMilliseconds: nil)
+        }
+        if host == me.host, let bootID, bootID != me.bootID, let booted = ProcessIdentity.bootTimeMilliseconds(),
+            heartbeat < booted
+        {
+            return .dead
+        }
+        let age = nowMilliseconds - heartbeat
+        return Double(age) < leaseTimeout * 1000 ? .presumedAlive(heartbeatAgeMilliseconds: age) : .dead
     }
 
     /// A one-line description for messages: pid, host and start time.
     var description: String {
-        "pid \(pid) on host \(host) (segment \(segmentID), started \(startedAt), last heartbeat \(heartbeatAt))"
+        "pid \(pid) on host \(host)\(pidNamespace.map { " in PID namespace \($0)" } ?? "") (segment \(segmentID), started \(startedAt), last heartbeat \(heartbeatAt))"
     }
 }

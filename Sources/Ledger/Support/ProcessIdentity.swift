@@ -1,7 +1,9 @@
 import Foundation
 
-/// Who a writer is: pid, host and the process's start time, so a segment can be
-/// checked for liveness even after its pid was reused.
+/// Who a writer is: pid, host, the process's start time, the boot and the PID namespace,
+/// so a segment can be checked for liveness even after its pid was reused, and a writer
+/// in another container (same host name, another PID namespace) is never judged by a pid
+/// that means something else here.
 struct ProcessIdentity: Sendable, Equatable {
     /// The process id.
     let pid: Int32
@@ -10,10 +12,48 @@ struct ProcessIdentity: Sendable, Equatable {
     /// Field 22 of `/proc/<pid>/stat`: the start time in clock ticks after boot; nil
     /// where `/proc` is not available.
     let startTicks: Int64?
+    /// `/proc/sys/kernel/random/boot_id`: differs between machines and between boots of
+    /// one machine; nil where `/proc` is not available.
+    let bootID: String?
+    /// The target of `/proc/self/ns/pid` (such as `pid:[4026531836]`): pids mean the same
+    /// process only within one PID namespace; nil where `/proc` is not available.
+    let pidNamespace: String?
 
     /// This process.
     static let current = ProcessIdentity(
-        pid: getpid(), host: currentHost(), startTicks: startTicks(of: getpid()))
+        pid: getpid(), host: currentHost(), startTicks: startTicks(of: getpid()), bootID: currentBootID(),
+        pidNamespace: currentPIDNamespace())
+
+    /// Whether a process recorded with `host`, `bootID` and `pidNamespace` can be judged
+    /// from here by its pid: same host name, same boot, same PID namespace. A record that
+    /// lacks the boot id or namespace this process has (written where `/proc` was not
+    /// mounted, or before they were recorded) cannot be: the heartbeat and lease decide,
+    /// so a live writer is never taken for dead by a pid that means another process here.
+    func sharesPIDs(host: String, bootID: String?, pidNamespace: String?) -> Bool {
+        host == self.host && bootID == self.bootID && pidNamespace == self.pidNamespace
+    }
+
+    /// The boot id of the running kernel, or nil.
+    static func currentBootID() -> String? {
+        guard let data = FileManager.default.contents(atPath: "/proc/sys/kernel/random/boot_id") else { return nil }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
+    }
+
+    /// The PID namespace of this process, or nil.
+    static func currentPIDNamespace() -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid")
+    }
+
+    /// When the running kernel booted, in milliseconds since 1970 (`btime` in
+    /// `/proc/stat`), or nil.
+    static func bootTimeMilliseconds() -> Int64? {
+        guard let data = FileManager.default.contents(atPath: "/proc/stat") else { return nil }
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where line.hasPrefix("btime ") {
+            return Int64(line.dropFirst(6).trimmingCharacters(in: .whitespaces)).map { $0 * 1000 }
+        }
+        return nil
+    }
 
     /// The host name of this machine, or `localhost` when it cannot be read.
     static func currentHost() -> String {

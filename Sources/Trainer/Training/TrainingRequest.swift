@@ -30,12 +30,17 @@ public struct TrainingRequest: Sendable {
     /// counter and no model state (see `TrainingService`), so memory stays bounded
     /// (about 32 bytes a row) whatever the interval. Default 100,000.
     public var maximumBufferedRows: Int = 100_000
+    /// Whether the run may, must or must not be created (see `AttachRequest.Creation`).
+    public var creation: AttachRequest.Creation
+    /// Resume past damaged checkpoints (see `AttachRequest.discardDamagedCheckpoints`).
+    public var discardDamagedCheckpoints = false
 
     public init(
         run: String, schedule: (any LearningRateSchedule)? = nil, allowScheduleChange: Bool = false,
         targetSteps: Int64, logEvery: Int64 = 1, checkpointEvery: Int64 = 100,
-        settings: WorkloadSettingsRequest = WorkloadSettingsRequest()
+        settings: WorkloadSettingsRequest = WorkloadSettingsRequest(), creation: AttachRequest.Creation = .allowed
     ) {
+        self.creation = creation
         self.run = run
         self.schedule = schedule
         self.allowScheduleChange = allowScheduleChange

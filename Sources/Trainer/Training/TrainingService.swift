@@ -42,6 +42,7 @@ public final class TrainingService: Service, @unchecked Sendable {
     private let logger: Logger
     private let progress: TrainingProgress
     private let waitsForLock: Bool
+    private let announce: (@Sendable (String) -> Void)?
     private var result: TrainingOutcome?
 
     /// - parameter ledgerPath: the ledger file; created when missing, but only once the
@@ -52,10 +53,13 @@ public final class TrainingService: Service, @unchecked Sendable {
     ///   `configuration.busyTimeout`, log that and try again with backoff for as long as
     ///   it takes (true, the default), or fail with `LedgerError.Code.busy` (false: the
     ///   busy timeout is then the bound a user asked for).
+    /// - parameter announce: called with one line when the run or the ledger file is created.
     public init(
         ledgerPath: String, configuration: LedgerConfiguration = LedgerConfiguration(), request: TrainingRequest,
-        logger: Logger, progress: TrainingProgress? = nil, waitsForLock: Bool = true
+        logger: Logger, progress: TrainingProgress? = nil, waitsForLock: Bool = true,
+        announce: (@Sendable (String) -> Void)? = nil
     ) {
+        self.announce = announce
         self.ledgerPath = ledgerPath
         self.configuration = configuration
         self.request = request
@@ -98,19 +102,21 @@ public final class TrainingService: Service, @unchecked Sendable {
             return TrainingOutcome(kind: .alreadyFinished, step: existing.summary.step, trainedSteps: 0)
         }
 
-        let attachRequest = AttachRequest(
+        var attachRequest = AttachRequest(
             run: request.run, schedule: request.schedule, defaultSchedule: try TrainingRequest.defaultSchedule,
             allowScheduleChange: request.allowScheduleChange, targetSteps: request.targetSteps,
-            settings: workload.settings.jsonText())
-        if existing != nil {
-            // Opening the file read-write writes to it, so refuse what the attach would
-            // refuse (a live writer, an edited schedule, an unasked schedule change) first.
-            try Ledger.openReadOnly(path: ledgerPath, busyTimeout: configuration.busyTimeout).checkAttach(attachRequest)
-        }
+            settings: workload.settings.jsonText(), creation: request.creation, logEvery: request.logEvery)
+        attachRequest.discardDamagedCheckpoints = request.discardDamagedCheckpoints
+        // Opening the file read-write writes to it, so refuse what the attach would refuse
+        // (a live writer, a tampered history, an unasked schedule change, a name close to
+        // another run's) first.
+        try Ledger.checkAttach(path: ledgerPath, busyTimeout: configuration.busyTimeout, attachRequest)
         let ledger = try await waitingForLock("open the ledger", logger: logger) {
             try Ledger(path: ledgerPath, configuration: configuration)
         }
         let writer = try await waitingForLock("attach", logger: logger) { try ledger.attach(attachRequest) }
+        if ledger.createdFile { announce?("created ledger \(Self.absolute(ledgerPath))") }
+        if writer.createdRun { announce?("created run \(request.run) in \(Self.absolute(ledgerPath))") }
         logger[metadataKey: "segment"] = "\(writer.segmentID)"
         do {
             if let checkpoint = writer.checkpoint {
@@ -156,6 +162,11 @@ public final class TrainingService: Service, @unchecked Sendable {
             try? writer.close(reason: .failed)
             throw error
         }
+    }
+
+    /// `path` made absolute, for the lines that say what was created.
+    private static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 
     /// The stored run, read without writing anything; nil when the file or the run does not exist.

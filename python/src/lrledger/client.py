@@ -317,7 +317,7 @@ def attach(
     checkpoint_dir: Optional[PathLike] = None,
     dtype: str = "float32",
     settings: Optional[Mapping[str, Any]] = None,
-    create: bool = True,
+    creation: str = "allowed",
     change_schedule: bool = False,
     keep_checkpoints: int = 3,
     wait: float = 10.0,
@@ -325,8 +325,13 @@ def attach(
     block: int = 16384,
 ) -> Segment:
     """Attaches to ``run`` in the ledger ``db`` (default ``$LRLEDGER_DB``, else
-    ``./lrledger.sqlite``), creating it with ``schedule`` when it does not exist and
-    ``create`` allows, and returns the open ``Segment``.
+    ``./lrledger.sqlite``), creating it with ``schedule`` when it does not exist, and
+    returns the open ``Segment``.
+
+    ``creation`` is ``"allowed"`` (create a missing run, unless its name differs from an
+    existing run's only by case or a small edit: a typo must not start a run over),
+    ``"required"`` (create it, refusing an existing run of that name) or ``"forbidden"``
+    (resume only; a missing run or ledger file is refused and no file is created).
 
     ``schedule`` is compared with the run's stored schedule on resume: a difference is
     refused unless ``change_schedule`` (then it is recorded from the resume step).
@@ -350,7 +355,7 @@ def attach(
         "target_steps": int(target_steps),
         "dtype": dtype,
         "settings": dict(settings or {}),
-        "create": create,
+        "creation": creation,
         "change_schedule": change_schedule,
         "keep_checkpoints": keep_checkpoints,
         "client": {"pid": os.getpid(), "language": "python"},

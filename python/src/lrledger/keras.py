@@ -121,6 +121,7 @@ class LedgerCallback(keras.callbacks.Callback):
     - ``settings``: your own JSON-able settings, stored with the run and compared on
       resume (with the model's variables, the data's order and the steps per epoch).
     - ``change_schedule``: allow a different schedule than the stored one (recorded).
+    - ``creation``: ``"allowed"``, ``"required"`` or ``"forbidden"``, as in ``lrledger.attach``.
     - ``exit_on_signal``: after SIGTERM/SIGINT is committed, end the process with status 0
       once ``fit`` returns (default True); False returns from ``fit`` instead, with
       ``interrupted`` set.
@@ -144,7 +145,7 @@ class LedgerCallback(keras.callbacks.Callback):
         keep_checkpoints: int = 3,
         settings: Optional[Mapping[str, Any]] = None,
         change_schedule: bool = False,
-        create: bool = True,
+        creation: str = "allowed",
         exit_on_signal: bool = True,
         binary: Optional[str] = None,
     ) -> None:
@@ -159,7 +160,7 @@ class LedgerCallback(keras.callbacks.Callback):
         self.keep_checkpoints = keep_checkpoints
         self.user_settings = dict(settings or {})
         self.change_schedule = change_schedule
-        self.create = create
+        self.creation = creation
         self.exit_on_signal = exit_on_signal
         self.binary = binary
         self.segment: Optional[Segment] = None
@@ -205,7 +206,7 @@ class LedgerCallback(keras.callbacks.Callback):
             db=self.db,
             checkpoint_dir=self.checkpoint_dir,
             settings=settings,
-            create=self.create,
+            creation=self.creation,
             change_schedule=self.change_schedule,
             keep_checkpoints=self.keep_checkpoints,
             binary=self.binary,

@@ -1,0 +1,44 @@
+import Foundation
+import GRDB
+
+/// Where a run's hash chain stands for one writer: the next link's number, the last
+/// link's digest, and the facts every link of the segment repeats. Advanced only after
+/// the transaction that wrote a link commits.
+struct ChainCursor {
+    var nextSeq: Int64
+    var previous: String
+    var run: (name: String, settingsSHA256: String)
+    var versions: [ChainHeader.Version]
+
+    /// The cursor after the run's last link, with the facts as the tables hold them now.
+    static func load(_ db: Database, runID: Int64) throws -> ChainCursor {
+        let last = try ChainLink.last(1, db, runID: runID).last
+        return ChainCursor(
+            nextSeq: (last?.seq ?? 0) + 1, previous: last?.digest ?? "",
+            run: try ChainFacts.run(db, runID: runID), versions: try ChainFacts.versions(db, runID: runID))
+    }
+
+    /// Appends a link that opens or closes a segment (`create`, `attach`, `close`),
+    /// hashing the facts as the tables hold them after the change, and returns the
+    /// cursor after it.
+    func appendEvent(
+        _ db: Database, runID: Int64, kind: String, segmentID: Int64, from: Int64, to: Int64,
+        checkpointSHA256: String? = nil, closed: [Int64] = [], discarded: [(step: Int64, sha256: String)] = [],
+        now: String
+    ) throws -> ChainCursor {
+        var link = ChainLink(
+            seq: nextSeq, kind: kind, segmentID: segmentID, fromStep: from, toStep: to,
+            checkpointSHA256: checkpointSHA256, scheduleVersionID: versions.last?.id, closedSegments: closed,
+            discardedCheckpoints: discarded)
+        let header = link.header(
+            previous: previous, run: run, versions: versions, segments: try ChainFacts.segments(db, runID: runID)
+        ).text
+        link.header = header
+        link.digest = CommitDigest.digest(header: header)
+        try link.insert(db, runID: runID, at: now)
+        var next = self
+        next.nextSeq += 1
+        next.previous = link.digest
+        return next
+    }
+}

@@ -1,0 +1,30 @@
+import GRDB
+
+extension Ledger {
+    // MARK: - Liveness, as readers show it
+
+    /// The status a reader shows for a run, judged as a writer's attach judges the holder
+    /// of its open segment: `running` while the holder is alive, `running?` while it is
+    /// presumed alive (another host, boot or PID namespace, its heartbeat within the
+    /// lease), `crashed` once it is gone (the stored status stays `running` until the next
+    /// attach closes the segment). Other statuses are shown as stored.
+    ///
+    /// - returns: the status and the holder's last heartbeat, when a segment is open.
+    func judgedStatus(_ db: Database, runID: Int64, stored: RunStatus) throws -> (RunStatus, String?) {
+        guard stored == .running else { return (stored, nil) }
+        let holders = try Row.fetchAll(
+            db,
+            sql: "SELECT \(SegmentHolder.columns) FROM segment WHERE run_id = ? AND end_reason IS NULL ORDER BY id",
+            arguments: [runID]
+        ).map(SegmentHolder.init(row:))
+        guard let holder = holders.last else { return (.crashed, nil) }
+        switch holder.liveness(
+            database: fileIdentity, leaseTimeout: configuration.leaseTimeout,
+            nowMilliseconds: Timestamp.nowMilliseconds())
+        {
+        case .alive: return (.running, holder.heartbeatAt)
+        case .presumedAlive: return (.presumedRunning, holder.heartbeatAt)
+        case .dead: return (.crashed, holder.heartbeatAt)
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import GRDB
+
+extension Ledger {
+    // MARK: - Creating a run
+
+    /// Refuses to create a run the request does not allow to be created: never with
+    /// `.forbidden`; with `.allowed`, not beside a run whose name differs only by case or a
+    /// small edit, since a typo would otherwise start a run over from step 0.
+    ///
+    /// - throws: `LedgerError` `.runNotFound` or `.similarRunExists`, naming the runs.
+    func checkCreation(_ db: Database, _ request: AttachRequest) throws {
+        switch request.creation {
+        case .required:
+            return
+        case .forbidden:
+            throw LedgerError(
+                .runNotFound,
+                "no run named \(request.run) in \(path), and creating one was not asked for; check the name and the database"
+            )
+        case .allowed:
+            let names = try String.fetchAll(db, sql: "SELECT name FROM run ORDER BY name")
+            let similar = names.filter { RunNameSimilarity.areSimilar($0, request.run) }
+            guard similar.isEmpty else {
+                let listed = similar.prefix(3).joined(separator: ", ")
+                throw LedgerError(
+                    .similarRunExists,
+                    "no run named \(request.run) in \(path), but \(similar.count == 1 ? "run" : "runs") \(listed) \(similar.count == 1 ? "exists" : "exist") with a name that differs only by case or a small edit; resume it by its exact name, or ask explicitly for a new run"
+                )
+            }
+        }
+    }
+
+    /// Makes the checks `attach(_:)` makes before it writes, on the file at `path`, without
+    /// writing a byte and without creating the file: nothing when there is no ledger there
+    /// yet (no file, an empty one, one an older lrledger made), which the attach creates
+    /// or migrates.
+    ///
+    /// A caller that must leave the file untouched when the attach would be refused (a
+    /// live writer, a tampered history, a run name close to another's) calls this before
+    /// opening the ledger read-write.
+    ///
+    /// - throws: `LedgerError` with the codes `attach(_:)` refuses with.
+    public static func checkAttach(path: String, busyTimeout: Double, _ request: AttachRequest) throws {
+        let ledger: Ledger
+        do {
+            ledger = try Ledger.openReadOnly(path: path, busyTimeout: busyTimeout)
+        } catch let error as LedgerError
+            where error.code == .fileNotFound || error.code == .olderSchema || error.code == .notALedger
+        {
+            return
+        }
+        try ledger.checkAttach(request)
+    }
+}
