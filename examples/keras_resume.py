@@ -43,6 +43,10 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--shuffle", action="store_true", help="shuffle each epoch (seeded by --seed and the epoch)")
     parser.add_argument("--weights-out", help="write the final weights here as raw little-endian bytes")
     parser.add_argument("--mode", choices=["ledger", "plain", "backup"], default="ledger")
+    parser.add_argument(
+        "--input", choices=["steps", "arrays"], default="steps",
+        help="steps: a StepSequence (resumes mid-epoch); arrays: plain numpy arrays (resumes at epoch ends)",
+    )
     parser.add_argument("--backup-dir", help="BackupAndRestore's folder (--mode backup)")
     parser.add_argument("--save-freq", type=int, default=50, help="BackupAndRestore's save_freq (--mode backup)")
     return parser.parse_args()
@@ -91,13 +95,21 @@ def main() -> int:
     if args.mode == "ledger":
         from lrledger.keras import LedgerCallback, StepSequence
 
-        data = StepSequence(x, y, batch_size=args.batch_size, seed=args.seed, shuffle=args.shuffle)
         folder = args.checkpoint_dir or os.path.join(os.path.dirname(os.path.abspath(args.db)), f"{args.run}-checkpoints")
-        ledger = LedgerCallback(
-            args.run, db=args.db, checkpoint_dir=folder, checkpoint_every=args.checkpoint_every, data=data,
-            settings={"seed": args.seed, "samples": args.samples},
-        )
-        model.fit(data, epochs=args.epochs, callbacks=[ledger], verbose=0)
+        settings = {"seed": args.seed, "samples": args.samples}
+        if args.input == "steps":
+            data = StepSequence(x, y, batch_size=args.batch_size, seed=args.seed, shuffle=args.shuffle)
+            ledger = LedgerCallback(
+                args.run, db=args.db, checkpoint_dir=folder, checkpoint_every=args.checkpoint_every, data=data,
+                settings=settings,
+            )
+            model.fit(data, epochs=args.epochs, callbacks=[ledger], verbose=0)
+        else:
+            # Any other input: the callback commits at epoch ends and resumes there.
+            ledger = LedgerCallback(args.run, db=args.db, checkpoint_dir=folder, settings=settings)
+            model.fit(
+                x, y, batch_size=args.batch_size, epochs=args.epochs, shuffle=args.shuffle, callbacks=[ledger], verbose=0
+            )
         print(f"run {args.run}: finished at step {ledger.segment.committed_step}")
     elif args.mode == "backup":
         backup = keras.callbacks.BackupAndRestore(args.backup_dir or f"{args.run}-backup", save_freq=args.save_freq)

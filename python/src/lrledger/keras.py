@@ -178,6 +178,15 @@ class LedgerCallback(keras.callbacks.Callback):
     # -- fit lifecycle -------------------------------------------------------------------
 
     def on_train_begin(self, logs: Optional[Dict[str, Any]] = None) -> None:
+        # First: a SIGTERM during the attach or the restore must become a clean stop too.
+        self._install_signal_handlers()
+        try:
+            self._begin()
+        except BaseException:
+            self._restore_signal_handlers()
+            raise
+
+    def _begin(self) -> None:
         model = self.model
         optimizer = model.optimizer
         if getattr(model, "steps_per_execution", 1) != 1:
@@ -220,7 +229,6 @@ class LedgerCallback(keras.callbacks.Callback):
             raise
         self._step = self._resume_step = self.segment.resume_step
         model._initial_epoch = self._resume_step // steps
-        self._install_signal_handlers()
 
     def on_epoch_begin(self, epoch: int, logs: Optional[Dict[str, Any]] = None) -> None:
         if self.data is not None:
