@@ -67,6 +67,8 @@ struct ChainHeader: Equatable {
     var closed: [SegmentEnd]
     /// Checkpoints an attach deleted because their bytes no longer matched: step, SHA-256.
     var discarded: [(step: Int64, sha256: String)] = []
+    /// For a `rename` link: the run's name before it (`runName` is the name after it).
+    var renamedFrom: String? = nil
 
     static func == (left: ChainHeader, right: ChainHeader) -> Bool { left.text == right.text }
 
@@ -101,6 +103,9 @@ struct ChainHeader: Equatable {
         }
         for checkpoint in discarded {
             lines.append("discarded \(checkpoint.step) \(checkpoint.sha256)")
+        }
+        if kind == "rename" {
+            lines.append("renamed-from \(optional(renamedFrom))")
         }
         return lines.joined(separator: "\n") + "\n"
     }
