@@ -5,6 +5,9 @@
 /// what the tables hold now, and compare. Both go through this one type, so the two
 /// texts can only differ where the tables were changed.
 ///
+/// A `rename` link adds `renamed-from OLD`; its `run` line, like every link's, holds the
+/// name the run had when the link was made, so links before a rename keep the old name.
+///
 /// A commit's header holds only its own columns and the SHA-256 of its rows, so the chain
 /// can be verified without reading rows; the run, its schedule versions and segments are
 /// in the headers of the links that open and close segments.
