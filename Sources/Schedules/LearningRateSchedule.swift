@@ -42,6 +42,13 @@ public protocol LearningRateSchedule: Sendable {
     /// trainer holds the one it read from the ledger) as fast as the concrete type: the
     /// default implementation is specialized for each schedule.
     func rates(from start: Int64, into rates: inout [Double])
+
+    /// Text that identifies the rates the schedule computes: its dtype and every constant
+    /// its arithmetic uses, as cast to that dtype, and its flags. Keras's `name` and the
+    /// way a hyper-parameter was written (`0.5` or `0.50000001` where both are the same
+    /// float32) are left out. Two schedules of one class with equal keys give the same
+    /// rate at every step; see `computesSameRates(as:)`.
+    var rateDefiningKey: String { get }
 }
 
 extension LearningRateSchedule {

@@ -45,13 +45,27 @@ struct DatasetCSVTests {
         #expect(error.message == "\(path), line 3: expected 3 columns like line 1, found 2")
     }
 
+    @Test("a hexadecimal feature or label is refused with its line number, not read as a number")
+    func hexadecimalRefused() throws {
+        let (feature, featurePath) = try refusal("1,2,0\n3,0x10,1\n")
+        #expect(feature.line == 2)
+        #expect(feature.message == "\(featurePath), line 2: column 2 has \"0x10\", expected a decimal number")
+        let (label, labelPath) = try refusal("1,2,0\n3,4,1\n5,6,-0X1\n")
+        #expect(label.line == 3)
+        #expect(label.message.hasPrefix("\(labelPath), line 3: the class label in column 3 is \"-0X1\""))
+        // A first row of hexadecimal numbers is data with bad values, not a header.
+        let (first, _) = try refusal("0x1,0x2,0\n3,4,1\n")
+        #expect(first.line == 1)
+    }
+
     @Test("a non-numeric value is refused with its line number")
     func nonNumeric() throws {
         let (error, path) = try refusal("1,2,0\n1,x,1\n")
         #expect(error.code == .invalidValue)
         #expect(error.message == "\(path), line 2: column 2 has \"x\", expected a number")
         #expect(
-            try refusal("1,2,0\n1,,1\n").error.message.hasSuffix(", line 2: column 2 has an empty value, expected a number"))
+            try refusal("1,2,0\n1,,1\n").error.message.hasSuffix(
+                ", line 2: column 2 has an empty value, expected a number"))
     }
 
     @Test("a non-finite value is refused with its line number")

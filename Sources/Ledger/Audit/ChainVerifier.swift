@@ -138,11 +138,14 @@ struct ChainVerifier {
         }
         var minimumFrom = Int64.max
         var tiles: [(from: Int64, cut: Int64, seq: Int64)] = []
+        let names = ChainFacts.names(of: links, current: run.name)
         for link in links {
             defer { previous = link.digest }
             if link.kind == "legacy" { continue }
             linksChecked += 1
-            let header = link.header(previous: previous, run: run, versions: versions, segments: segments)
+            let header = link.header(
+                previous: previous, run: (names[link.seq] ?? run.name, run.settingsSHA256), versions: versions,
+                segments: segments)
             compare(link, header: header.text, digest: CommitDigest.digest(header: header.text))
             guard link.kind == "commit" else { continue }
             let movers = attaches.filter { $0.seq > link.seq && $0.resume < link.toStep }.map {
@@ -254,7 +257,9 @@ struct ChainVerifier {
             try String.fetchOne(
                 db, sql: "SELECT digest FROM chain_link WHERE run_id = ? AND seq = ?", arguments: [runID, link.seq - 1])
             ?? ""
-        let header = link.header(previous: previous, run: run, versions: versions, segments: segments)
+        let name = try ChainFacts.name(db, runID: runID, atLink: link.seq, current: run.name)
+        let header = link.header(
+            previous: previous, run: (name, run.settingsSHA256), versions: versions, segments: segments)
         compare(link, header: header.text, digest: CommitDigest.digest(header: header.text))
         linksChecked += 1
     }

@@ -41,4 +41,24 @@ struct ChainCursor {
         next.previous = link.digest
         return next
     }
+
+    /// Appends a `rename` link: the run, already renamed in this transaction, had the
+    /// name `from` before it. The link opens no segment; its header vouches for the new
+    /// name, the settings and the schedule versions, and names the old one.
+    func appendRename(_ db: Database, runID: Int64, from oldName: String, step: Int64, now: String) throws
+        -> ChainCursor
+    {
+        var link = ChainLink(
+            seq: nextSeq, kind: "rename", segmentID: nil, fromStep: step, toStep: step,
+            scheduleVersionID: versions.last?.id)
+        link.renamedFrom = oldName
+        let header = link.header(previous: previous, run: run, versions: versions, segments: [:]).text
+        link.header = header
+        link.digest = CommitDigest.digest(header: header)
+        try link.insert(db, runID: runID, at: now)
+        var next = self
+        next.nextSeq += 1
+        next.previous = link.digest
+        return next
+    }
 }

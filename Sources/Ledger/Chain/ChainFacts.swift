@@ -12,6 +12,28 @@ enum ChainFacts {
         return (try row.value("name"), SHA256Hex.digest(try row.value("settings", as: String.self)))
     }
 
+    /// The name the run had when its link `seq` was made: the name before the first
+    /// `rename` link after it, else `current` (the name the run row holds now).
+    static func name(_ db: Database, runID: Int64, atLink seq: Int64, current: String) throws -> String {
+        try String.fetchOne(
+            db,
+            sql:
+                "SELECT renamed_from FROM chain_link WHERE run_id = ? AND kind = 'rename' AND seq > ? ORDER BY seq LIMIT 1",
+            arguments: [runID, seq]) ?? current
+    }
+
+    /// The name in force at each of `links` (the tail of a run's chain, in order): the
+    /// name before the first `rename` among the later links, else `current`.
+    static func names(of links: [ChainLink], current: String) -> [Int64: String] {
+        var name = current
+        var out: [Int64: String] = [:]
+        for link in links.reversed() {
+            out[link.seq] = name
+            if link.kind == "rename" { name = link.renamedFrom ?? "-" }
+        }
+        return out
+    }
+
     /// Every schedule version of the run, by id.
     static func versions(_ db: Database, runID: Int64) throws -> [ChainHeader.Version] {
         try Row.fetchAll(

@@ -5,6 +5,9 @@
 /// what the tables hold now, and compare. Both go through this one type, so the two
 /// texts can only differ where the tables were changed.
 ///
+/// A `rename` link adds `renamed-from OLD`; its `run` line, like every link's, holds the
+/// name the run had when the link was made, so links before a rename keep the old name.
+///
 /// A commit's header holds only its own columns and the SHA-256 of its rows, so the chain
 /// can be verified without reading rows; the run, its schedule versions and segments are
 /// in the headers of the links that open and close segments.
@@ -67,6 +70,8 @@ struct ChainHeader: Equatable {
     var closed: [SegmentEnd]
     /// Checkpoints an attach deleted because their bytes no longer matched: step, SHA-256.
     var discarded: [(step: Int64, sha256: String)] = []
+    /// For a `rename` link: the run's name before it (`runName` is the name after it).
+    var renamedFrom: String? = nil
 
     static func == (left: ChainHeader, right: ChainHeader) -> Bool { left.text == right.text }
 
@@ -101,6 +106,9 @@ struct ChainHeader: Equatable {
         }
         for checkpoint in discarded {
             lines.append("discarded \(checkpoint.step) \(checkpoint.sha256)")
+        }
+        if kind == "rename" {
+            lines.append("renamed-from \(optional(renamedFrom))")
         }
         return lines.joined(separator: "\n") + "\n"
     }

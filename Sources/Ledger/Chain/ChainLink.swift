@@ -19,11 +19,14 @@ struct ChainLink {
     var discardedCheckpoints: [(step: Int64, sha256: String)]
     var header: String
     var digest: String
+    /// For a `rename` link: the run's name before it.
+    var renamedFrom: String? = nil
 
     /// The columns `init(row:)` reads.
     static let columns = """
         seq, kind, segment_id, from_step, to_step, row_count, first_row_step, last_row_step, rows_sha256,
-        checkpoint_sha256, keep_checkpoints, schedule_version_id, closed_segments, discarded_checkpoints, header, digest
+        checkpoint_sha256, keep_checkpoints, schedule_version_id, closed_segments, discarded_checkpoints, header, digest,
+        renamed_from
         """
 
     init(row: Row) throws {
@@ -49,6 +52,7 @@ struct ChainLink {
             }
         header = (try row.value("header", as: String?.self)) ?? ""
         digest = (try row.value("digest", as: String?.self)) ?? ""
+        renamedFrom = try row.value("renamed_from")
     }
 
     init(
@@ -76,7 +80,9 @@ struct ChainLink {
         self.digest = digest
     }
 
-    /// The header this link hashes, from its own columns and the facts given.
+    /// The header this link hashes, from its own columns and the facts given. `run.name`
+    /// is the name the run had when the link was made: its name now, unless a later
+    /// `rename` link changed it (see `ChainFacts.name(_:runID:atLink:current:)`).
     func header(
         previous: String, run: (name: String, settingsSHA256: String), versions: [ChainHeader.Version],
         segments: [Int64: (ChainHeader.SegmentStart, ChainHeader.SegmentEnd)]
@@ -100,7 +106,7 @@ struct ChainLink {
                 ? (segmentID.flatMap { segments[$0]?.0 }
                     ?? ChainHeader.SegmentStart(
                         id: segmentID ?? -1, startStep: -1, startedAt: "missing", pid: -1, host: "missing")) : nil,
-            closed: closed, discarded: discardedCheckpoints.map { ($0.step, $0.sha256) })
+            closed: closed, discarded: discardedCheckpoints.map { ($0.step, $0.sha256) }, renamedFrom: renamedFrom)
     }
 
     /// Stores the link.
@@ -109,15 +115,15 @@ struct ChainLink {
             sql: """
                 INSERT INTO chain_link (run_id, seq, kind, segment_id, from_step, to_step, row_count, first_row_step,
                     last_row_step, rows_sha256, checkpoint_sha256, keep_checkpoints, schedule_version_id,
-                    closed_segments, discarded_checkpoints, header, digest, at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    closed_segments, discarded_checkpoints, header, digest, at, renamed_from)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             runID, seq, kind, segmentID, fromStep, toStep, rowCount, firstRowStep, lastRowStep, rowsSHA256,
             checkpointSHA256,
             keepCheckpoints, scheduleVersionID, closedSegments.map { "\($0)" }.joined(separator: ","),
             discardedCheckpoints.map { "\($0.step):\($0.sha256)" }.joined(separator: ","),
-            kind == "commit" ? "" : header, digest, now,
+            kind == "commit" ? "" : header, digest, now, renamedFrom,
         ])
     }
 

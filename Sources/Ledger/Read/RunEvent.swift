@@ -1,5 +1,5 @@
 /// Something that happened to a run: created, attached, crash detected, rewound,
-/// schedule changed, closed.
+/// schedule changed, closed, renamed, or a note a user added.
 public struct RunEvent: Sendable, Hashable {
     /// The row id in `run_event`.
     public let id: Int64
@@ -8,7 +8,7 @@ public struct RunEvent: Sendable, Hashable {
     /// When it happened.
     public let at: String
     /// `created`, `attached`, `crash_detected`, `rewound`, `superseded`,
-    /// `schedule_changed` or `closed`.
+    /// `schedule_changed`, `closed`, `renamed` or `note` (whose message is the note's text).
     public let kind: String
     /// The step concerned, if any.
     public let step: Int64?

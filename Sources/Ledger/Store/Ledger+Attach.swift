@@ -133,7 +133,7 @@ extension Ledger {
         let runID: Int64 = try run.value("id")
         let committed: Int64 = try run.value("step")
         let settings: String = try run.value("settings")
-        let deadHolders = try deadSegmentHolders(db, request: request, runID: runID)
+        let deadHolders = try deadSegmentHolders(db, runName: request.run, runID: runID)
         try checkScheduleChecksums(db, runName: request.run, runID: runID)
         let (checkpoint, discarded) = try usableCheckpoint(
             db, runName: request.run, runID: runID, folder: request.checkpointFolder,
@@ -155,9 +155,10 @@ extension Ledger {
         let stored = try scheduleInForce(db, runName: request.run, runID: runID, at: resume)
         var schedule = stored
         var scheduleChanged = false
-        if let requested = request.schedule,
-            requested.canonicalJSON != stored.canonicalJSON || requested.dtype != stored.dtype
-        {
+        // Compared by the rates they compute: a config differing only in Keras's name, or
+        // in a value written differently but equal in the dtype, is no change (the stored
+        // config stays).
+        if let requested = request.schedule, !requested.computesSameRates(as: stored) {
             guard request.allowScheduleChange else {
                 throw LedgerError(
                     .scheduleMismatch,
@@ -299,7 +300,10 @@ extension Ledger {
     }
 
     /// The run's open segments, whose processes are all dead; refuses when one is alive.
-    private func deadSegmentHolders(_ db: Database, request: AttachRequest, runID: Int64) throws -> [SegmentHolder] {
+    /// Attaching, deleting, renaming and annotating a run all judge its writer by this.
+    ///
+    /// - throws: `LedgerError` `.runBusy`, naming the live writer's pid and host.
+    func deadSegmentHolders(_ db: Database, runName: String, runID: Int64) throws -> [SegmentHolder] {
         let rows = try Row.fetchAll(
             db,
             sql: "SELECT \(SegmentHolder.columns) FROM segment WHERE run_id = ? AND end_reason IS NULL ORDER BY id",
@@ -312,7 +316,7 @@ extension Ledger {
             ).holdsRun {
                 throw LedgerError(
                     .runBusy,
-                    "run \(request.run) is being written by \(holder.description); stop that process or wait for it to finish"
+                    "run \(runName) is being written by \(holder.description); stop that process or wait for it to finish"
                 )
             }
             return holder

@@ -24,6 +24,12 @@ struct ScheduleTimeline: LearningRateSchedule {
     var dtype: DType { first.dtype }
     var kerasConfig: JSONObject { first.kerasConfig }
 
+    /// Each interval's start and the key of the version in force from it.
+    var rateDefiningKey: String {
+        versions.intervals.map { "\($0.start): \(type(of: $0.value).className) \($0.value.rateDefiningKey)" }
+            .joined(separator: "; ")
+    }
+
     func rate(at step: Int64) -> Double {
         (versions.entry(at: step)?.value ?? first).rate(at: step)
     }

@@ -61,7 +61,7 @@ extension Dataset {
                 }
                 columnCount = row.count
                 referenceLine = rowLine
-                if row.allSatisfy({ Double($0) == nil }) {
+                if row.allSatisfy({ Self.decimal($0) == nil && !Self.isHexadecimal($0) }) {
                     sawHeader = true
                     continue
                 }
@@ -73,11 +73,12 @@ extension Dataset {
             }
             for column in 0..<(columnCount - 1) {
                 let field = row[column]
-                guard let value = Double(field) else {
+                guard let value = Self.decimal(field) else {
                     let shown = field.isEmpty ? "an empty value" : "\"\(field)\""
                     throw DatasetError(
                         .invalidValue, path: path, line: rowLine,
-                        "column \(column + 1) has \(shown), expected a number")
+                        "column \(column + 1) has \(shown), expected a \(Self.isHexadecimal(field) ? "decimal " : "")number"
+                    )
                 }
                 guard value.isFinite else {
                     throw DatasetError(
@@ -113,7 +114,7 @@ extension Dataset {
             }
             return value
         }
-        guard let value = Double(field), value.isFinite, value.rounded() == value else {
+        guard let value = decimal(field), value.isFinite, value.rounded() == value else {
             let shown = field.isEmpty ? "an empty value" : "\"\(field)\""
             throw DatasetError(
                 .invalidLabel, path: path, line: line,
@@ -125,6 +126,21 @@ extension Dataset {
                 "the class label \(field) in column \(column) is out of range \(range)")
         }
         return Int(value)
+    }
+
+    /// The value of a field written as a decimal number (`-1`, `0.5`, `1e-3`, `inf`,
+    /// `nan`), or nil. Swift's `Double(_:)` also reads hexadecimal (`0x10` is 16): a CSV
+    /// from a spreadsheet or a numeric library never means that, so it is refused.
+    static func decimal(_ field: String) -> Double? {
+        isHexadecimal(field) ? nil : Double(field)
+    }
+
+    /// Whether the field is a hexadecimal number as `Double(_:)` would read it: `0x`
+    /// after an optional sign.
+    static func isHexadecimal(_ field: String) -> Bool {
+        var text = Substring(field)
+        if text.first == "+" || text.first == "-" { text = text.dropFirst() }
+        return text.lowercased().hasPrefix("0x")
     }
 
     /// Line breaks inside a (quoted) field, counted as the reader counts row ends:

@@ -88,12 +88,25 @@ public final class TrainingService: Service, @unchecked Sendable {
 
         // Refusals come before anything is written: settings, data, a finished run.
         let existing = try Self.existingRun(named: request.run, at: ledgerPath, busyTimeout: configuration.busyTimeout)
+        // A new run trained to step 0 would be an empty run left behind: refuse it.
+        if existing == nil, request.targetSteps == 0,
+            Self.runIsMissing(named: request.run, at: ledgerPath, busyTimeout: configuration.busyTimeout)
+        {
+            throw TrainingError(
+                .invalidRequest,
+                "run \(request.run) does not exist, and a target of 0 steps would create it with nothing trained; give the number of steps to train it to"
+            )
+        }
         let storedSettings = try existing.map { try WorkloadSettings(jsonText: $0.settings) }
         let settings = try request.settings.resolve(against: storedSettings)
         var workload = try makeWorkload(settings: settings, maximumStateBytes: Ledger.maximumCheckpointBytes)
         let requested = request.schedule
+        // The same schedule is one computing the same rates (see `computesSameRates(as:)`).
         let sameSchedule = { (run: RunSummary) in
-            requested.map { $0.canonicalJSON == run.schedule && $0.dtype == run.dtype } ?? true
+            requested.map { requested in
+                (try? ScheduleCodec.decode(run.schedule, dtype: run.dtype)).map { requested.computesSameRates(as: $0) }
+                    ?? false
+            } ?? true
         }
         if let existing, existing.summary.status == .finished, existing.summary.step >= request.targetSteps,
             sameSchedule(existing.summary)
@@ -186,6 +199,21 @@ public final class TrainingService: Service, @unchecked Sendable {
             // disk space) that it will make a ledger. The read-write open refuses, writing
             // nothing, another program's database.
             return nil
+        }
+    }
+
+    /// Whether the ledger at `path` certainly has no run `name`: no file, an empty one, or
+    /// a current ledger without it. False when it cannot tell (a ledger to migrate first).
+    private static func runIsMissing(named name: String, at path: String, busyTimeout: Double) -> Bool {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        guard let size = attributes?[.size] as? Int, size > 0 else { return true }
+        do {
+            _ = try Ledger.openReadOnly(path: path, busyTimeout: busyTimeout).summaryAndSettings(ofRun: name)
+            return false
+        } catch let error as LedgerError where error.code == .runNotFound {
+            return true
+        } catch {
+            return false
         }
     }
 
