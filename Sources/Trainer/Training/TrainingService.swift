@@ -313,6 +313,7 @@ public final class TrainingService: Service, @unchecked Sendable {
     /// Runs `body`, and while it fails because another connection holds the write lock,
     /// logs that it waits and tries again with backoff (when `waitsForLock`). Each
     /// attempt itself waits up to the busy timeout inside SQLite.
+    @discardableResult
     private func waitingForLock<T>(_ action: String, logger: Logger, _ body: () throws -> T) async throws -> T {
         let clock = ContinuousClock()
         let started = clock.now
