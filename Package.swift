@@ -3,7 +3,9 @@ import PackageDescription
 
 let package = Package(
     name: "lrledger",
-    platforms: [.macOS(.v13)],
+    // Linux only, so no `platforms:` list: LRLedgerCommands imports Glibc unconditionally and
+    // the ledger reads /proc to identify a writer (boot id, PID namespace, process start time).
+    // CI builds and tests on Linux; a port to macOS would have to replace both first.
     products: [
         .library(name: "Schedules", targets: ["Schedules"]),
         .library(name: "Ledger", targets: ["Ledger"]),
