@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `lrledger train` as a daemon under a supervisor, on the built binary: it stops

@@ -1,6 +1,7 @@
 import Foundation
 import GRDBSQLite
 import Schedules
+import TestSupport
 import Testing
 
 @testable import Ledger
