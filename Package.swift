@@ -3,7 +3,9 @@ import PackageDescription
 
 let package = Package(
     name: "lrledger",
-    platforms: [.macOS(.v13)],
+    // Linux only, so no `platforms:` list: LRLedgerCommands imports Glibc unconditionally and
+    // the ledger reads /proc to identify a writer (boot id, PID namespace, process start time).
+    // CI builds and tests on Linux; a port to macOS would have to replace both first.
     products: [
         .library(name: "Schedules", targets: ["Schedules"]),
         .library(name: "Ledger", targets: ["Ledger"]),
@@ -80,14 +82,17 @@ let package = Package(
         .executableTarget(name: "EmbedMigrationsTool", path: "Sources/EmbedMigrationsTool"),
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["EmbedMigrationsTool"]),
 
+        // Helpers shared by the test targets (temporary folders, running a program, the sqlite3 shell).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+
         .testTarget(name: "SchedulesTests", dependencies: ["Schedules"], exclude: ["Fixtures"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Schedules", "LedgerCrashProbe"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Schedules", "LedgerCrashProbe", "TestSupport"]),
         .testTarget(name: "AttachProtocolTests", dependencies: ["AttachProtocol", "Ledger", "Schedules"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Ledger", "Schedules"]),
         .testTarget(
             name: "LRLedgerCommandsTests",
             dependencies: [
-                "LRLedgerCommands", "Schedules", "Ledger", "Trainer", "lrledger",
+                "LRLedgerCommands", "Schedules", "Ledger", "Trainer", "lrledger", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["Fuzz"]

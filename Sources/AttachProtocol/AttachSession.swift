@@ -278,7 +278,8 @@ public final class AttachSession {
                     writer.discardedCheckpoints.map { discarded in
                         .object(
                             JSONObject([
-                                ("step", .int(discarded.step)), ("file", discarded.file.map { .string($0.path) } ?? .null),
+                                ("step", .int(discarded.step)),
+                                ("file", discarded.file.map { .string($0.path) } ?? .null),
                                 ("problem", .string(discarded.problem.description)),
                             ]))
                     })

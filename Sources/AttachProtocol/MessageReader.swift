@@ -44,7 +44,9 @@ struct MessageReader {
 
     mutating func bool(_ field: String, default defaultValue: Bool) throws -> Bool {
         guard let value = value(field) else { return defaultValue }
-        guard case .bool(let flag) = value else { throw malformed(field, "must be true or false, got \(value.typeName)") }
+        guard case .bool(let flag) = value else {
+            throw malformed(field, "must be true or false, got \(value.typeName)")
+        }
         return flag
     }
 

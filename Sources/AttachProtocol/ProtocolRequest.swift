@@ -74,7 +74,8 @@ enum ProtocolRequest {
             throw ProtocolError(.malformed, "a request must be a JSON object with an \"op\", got \(value.typeName)")
         }
         guard let op = Self.operation(of: value) else {
-            throw ProtocolError(.malformed, "a request needs \"op\": one of attach, log, rates, commit, heartbeat, close")
+            throw ProtocolError(
+                .malformed, "a request needs \"op\": one of attach, log, rates, commit, heartbeat, close")
         }
         var reader = MessageReader(op: op, object: object)
         switch op {
@@ -94,7 +95,8 @@ enum ProtocolRequest {
             let text = try reader.string("reason") ?? "finished"
             guard let reason = EndReason(rawValue: text), reason != .crashed else {
                 throw ProtocolError(
-                    .invalidValue, "close: reason must be finished, interrupted or failed, got \(text.debugDescription)")
+                    .invalidValue, "close: reason must be finished, interrupted or failed, got \(text.debugDescription)"
+                )
             }
             self = .close(reason)
         default:
@@ -168,7 +170,8 @@ enum ProtocolRequest {
         }
         let message = LogMessage(steps: steps, losses: losses, rates: rates)
         guard (1...maximumBlock).contains(message.count) else {
-            throw ProtocolError(.invalidValue, "log: a message carries 1 to \(maximumBlock) steps, got \(message.count)")
+            throw ProtocolError(
+                .invalidValue, "log: a message carries 1 to \(maximumBlock) steps, got \(message.count)")
         }
         if let losses, losses.count != message.count {
             throw ProtocolError(.malformed, "log: \(losses.count) losses for \(message.count) steps")

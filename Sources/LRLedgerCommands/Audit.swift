@@ -44,7 +44,9 @@ extension LRLedger {
                                 + "\(Self.count(report.linksChecked, "chain link")) checked; "
                                 + "chain head \(report.chainHead ?? "none"))")
                     } else {
-                        print("run \(report.run): \(Self.count(report.findings.count, "finding")) (\(report.rowsChecked) rates checked)")
+                        print(
+                            "run \(report.run): \(Self.count(report.findings.count, "finding")) (\(report.rowsChecked) rates checked)"
+                        )
                         for finding in report.findings { print("  - \(finding.message)") }
                     }
                 }
@@ -60,8 +62,10 @@ extension LRLedger {
                     if report.isClean { printer.row(head + [.null, .null, .null]) }
                     for finding in report.findings {
                         printer.row(
-                            head + [.text(finding.kind.rawValue), finding.step.map { .raw("\($0)") } ?? .null,
-                                .text(finding.message)])
+                            head + [
+                                .text(finding.kind.rawValue), finding.step.map { .raw("\($0)") } ?? .null,
+                                .text(finding.message),
+                            ])
                     }
                 }
                 printer.end()

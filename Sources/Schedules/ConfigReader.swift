@@ -67,7 +67,8 @@ public struct ConfigReader {
         case .null: return nil
         case .string(let string): return string
         default:
-            throw invalid("name", "must be a string or null, got \(value.typeName) \(value.compactText)", code: .wrongType)
+            throw invalid(
+                "name", "must be a string or null, got \(value.typeName) \(value.compactText)", code: .wrongType)
         }
     }
 
@@ -76,7 +77,8 @@ public struct ConfigReader {
         if let unknown = config.keys.first(where: { !used.contains($0) }) {
             throw ScheduleError(
                 .unknownKey, field: unknown,
-                "invalid \(className) config: unknown key \(unknown) (\(className) takes \(used.sorted().joined(separator: ", ")))")
+                "invalid \(className) config: unknown key \(unknown) (\(className) takes \(used.sorted().joined(separator: ", ")))"
+            )
         }
     }
 }
@@ -87,7 +89,8 @@ extension KerasNumber {
         let cast = castValue(in: dtype)
         guard cast.isFinite else {
             if doubleValue.isFinite {
-                throw reader.invalid(key, "must be finite: \(description) overflows float32, which Keras rounds it through")
+                throw reader.invalid(
+                    key, "must be finite: \(description) overflows float32, which Keras rounds it through")
             }
             throw reader.invalid(key, "must be finite, got \(description)")
         }

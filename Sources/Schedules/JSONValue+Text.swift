@@ -96,9 +96,15 @@ struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectWord("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectWord("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectWord("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectWord("null")
+            return .null
         case _ where startsWithNonFinite():
             throw error("NaN and Infinity are not JSON numbers, and schedule values must be finite")
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
@@ -109,7 +115,8 @@ struct JSONParser {
     /// Python's `json.dumps` writes NaN, Infinity and -Infinity; recognize them to say so.
     private func startsWithNonFinite() -> Bool {
         let rest = text[index...]
-        return rest.starts(with: "NaN".utf8) || rest.starts(with: "Infinity".utf8) || rest.starts(with: "-Infinity".utf8)
+        return rest.starts(with: "NaN".utf8) || rest.starts(with: "Infinity".utf8)
+            || rest.starts(with: "-Infinity".utf8)
     }
 
     private mutating func expectWord(_ word: String) throws {
@@ -122,7 +129,9 @@ struct JSONParser {
 
     private mutating func enter() throws {
         depth += 1
-        guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth) levels") }
+        guard depth <= JSONParser.maximumDepth else {
+            throw error("nesting deeper than \(JSONParser.maximumDepth) levels")
+        }
     }
 
     private mutating func parseObject() throws -> JSONValue {
@@ -220,7 +229,8 @@ struct JSONParser {
             case UInt8(ascii: "u"):
                 var scalar = try parseHex4()
                 if (0xD800...0xDBFF).contains(scalar) {
-                    guard index + 1 < text.count, text[index] == UInt8(ascii: "\\"), text[index + 1] == UInt8(ascii: "u")
+                    guard index + 1 < text.count, text[index] == UInt8(ascii: "\\"),
+                        text[index + 1] == UInt8(ascii: "u")
                     else { throw error("unpaired surrogate in \\u escape") }
                     index += 2
                     let low = try parseHex4()

@@ -45,7 +45,8 @@ public enum ScheduleCodec {
         guard case .object(let object) = value else {
             throw ScheduleError(
                 .wrongType,
-                "a schedule must be a JSON object with class_name and config, or a constant rate, got \(value.typeName)")
+                "a schedule must be a JSON object with class_name and config, or a constant rate, got \(value.typeName)"
+            )
         }
         let allowed: Set<String> = ["module", "class_name", "config", "registered_name"]
         if let unknown = object.keys.first(where: { !allowed.contains($0) }) {

@@ -15,7 +15,8 @@ final class Conversation {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("lrledger-attach-\(UUID().uuidString)")
         try FileManager.default.createDirectory(
             at: folder.appendingPathComponent("checkpoints"), withIntermediateDirectories: true)
-        session = AttachSession(ledgerPath: folder.appendingPathComponent("ledger.sqlite").path, logger: Logger(label: "test"))
+        session = AttachSession(
+            ledgerPath: folder.appendingPathComponent("ledger.sqlite").path, logger: Logger(label: "test"))
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }

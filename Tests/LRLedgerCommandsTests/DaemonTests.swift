@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `lrledger train` as a daemon under a supervisor, on the built binary: it stops
@@ -166,7 +167,8 @@ struct DaemonTests {
         // A program stopped inside a write transaction, as Ctrl-Z on a trainer mid-commit.
         let holder = try StoppedLockHolder(db)
         let (trainer, out, err) = try Self.start(
-            LRLedgerProcess.binary, ["train", "--db", db, "--run", "bravo", "--steps", "2000", "--checkpoint-every", "10"])
+            LRLedgerProcess.binary,
+            ["train", "--db", db, "--run", "bravo", "--steps", "2000", "--checkpoint-every", "10"])
         defer { if trainer.isRunning { kill(trainer.processIdentifier, SIGKILL) } }
         let diedWhileLocked = Self.wait(seconds: 10) { !trainer.isRunning }
         holder.release()

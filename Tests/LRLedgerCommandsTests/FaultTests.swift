@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Faults around the ledger, driven on the built binary: a full disk, read-only files

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LRLedgerCommands
 import Schedules
+import TestSupport
 import Testing
 import Trainer
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// What an adversary or a careless command line tries on the built binary: writing a

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(FoundationXML)
@@ -101,7 +102,9 @@ struct QueryCommandTests {
                 #expect(Double(mine.2) == Double(theirs.2), "loss at step \(mine.0)")
             }
         }
-        let window = try LRLedgerProcess.run(["history", "alpha", "--db", db, "--from", "10", "--to", "12", "--format", "json"])
+        let window = try LRLedgerProcess.run([
+            "history", "alpha", "--db", db, "--from", "10", "--to", "12", "--format", "json",
+        ])
         let rows = try JSONSerialization.jsonObject(with: Data(window.stdout.utf8)) as? [[String: Any]]
         #expect(rows?.map { $0["step"] as? Int } == [10, 11, 12])
     }
@@ -114,7 +117,9 @@ struct QueryCommandTests {
         #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
         #expect(clean.stdout.contains("clean"))
         _ = try SQLiteShell.modify(
-            db, "UPDATE rate_log SET rate = rate * 1.0000001 WHERE step = 77 AND run_id = (SELECT id FROM run WHERE name = 'alpha')")
+            db,
+            "UPDATE rate_log SET rate = rate * 1.0000001 WHERE step = 77 AND run_id = (SELECT id FROM run WHERE name = 'alpha')"
+        )
         let dirty = try LRLedgerProcess.run(["audit", "alpha", "--db", db])
         #expect(dirty.status == 1)
         #expect(dirty.stdout.contains("77"), "\(dirty.stdout)")
@@ -130,15 +135,22 @@ struct QueryCommandTests {
         let (folder, db) = try Self.makeLedger()
         _ = folder
         let before = try Self.bytes(db)
-        for statement in ["DELETE FROM runs", "DELETE FROM run", "UPDATE rate_log SET rate = 0", "DROP TABLE run", "CREATE TABLE x(a)"] {
+        for statement in [
+            "DELETE FROM runs", "DELETE FROM run", "UPDATE rate_log SET rate = 0", "DROP TABLE run",
+            "CREATE TABLE x(a)",
+        ] {
             let result = try LRLedgerProcess.run(["sql", statement, "--db", db])
             #expect(result.status != 0, "\(statement) was allowed")
             #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
-            #expect(result.stderr.lowercased().contains("read-only") || result.stderr.contains("view"), "\(result.stderr)")
+            #expect(
+                result.stderr.lowercased().contains("read-only") || result.stderr.contains("view"), "\(result.stderr)")
         }
         #expect(try Self.bytes(db) == before)
         let select = try LRLedgerProcess.run(
-            ["sql", "SELECT run, count(*) AS n, max(step) FROM rate_history GROUP BY run ORDER BY run", "--db", db, "--format", "csv"])
+            [
+                "sql", "SELECT run, count(*) AS n, max(step) FROM rate_history GROUP BY run ORDER BY run", "--db", db,
+                "--format", "csv",
+            ])
         #expect(select.status == 0)
         #expect(select.stdout == "run,n,max(step)\nalpha,200,199\nbeta,50,49\n")
         let bad = try LRLedgerProcess.run(["sql", "SELECT nope FROM runs", "--db", db])

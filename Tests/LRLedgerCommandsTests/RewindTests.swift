@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Issue 12's rewind past a schedule change: the latest checkpoints are damaged, the run

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `lrledger delete`, `rename` and `note` on the built binary, and the rough edges of

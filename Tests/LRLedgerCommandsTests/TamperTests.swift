@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import TestSupport
 import Testing
 
 /// The tamper suite of issue 12, on the built binary: each table and column of a run's

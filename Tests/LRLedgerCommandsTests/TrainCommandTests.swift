@@ -1,5 +1,6 @@
 import Foundation
 import Schedules
+import TestSupport
 import Testing
 
 @Suite("lrledger train")
@@ -7,8 +8,10 @@ struct TrainCommandTests {
     static let steps: Int64 = 20_000
 
     static func train(_ run: String, db: String, extra: [String] = []) -> [String] {
-        ["train", "--db", db, "--run", run, "--steps", "\(steps)", "--checkpoint-every", "10", "--seed", "7",
-         "--momentum", "0.5"] + extra
+        [
+            "train", "--db", db, "--run", run, "--steps", "\(steps)", "--checkpoint-every", "10", "--seed", "7",
+            "--momentum", "0.5",
+        ] + extra
     }
 
     /// The run's committed step as the `sqlite3` shell sees it; -1 before the run exists.
@@ -59,7 +62,8 @@ struct TrainCommandTests {
                 #expect(process.terminationReason == .uncaughtSignal)
             } else {
                 terms += 1
-                #expect(process.terminationReason == .exit && process.terminationStatus == 0, "SIGTERM commits and exits 0")
+                #expect(
+                    process.terminationReason == .exit && process.terminationStatus == 0, "SIGTERM commits and exits 0")
                 let reason = try SQLiteShell.query(
                     db, "SELECT end_reason FROM segments WHERE run = 'interrupted' ORDER BY id DESC LIMIT 1")
                 #expect(reason == "interrupted")
@@ -127,7 +131,9 @@ struct TrainCommandTests {
         var open = ""
         for _ in 0..<100 {
             usleep(50_000)
-            open = (try? SQLiteShell.query(db, "SELECT count(*) FROM segments WHERE run = 'busy' AND ended_at IS NULL")) ?? ""
+            open =
+                (try? SQLiteShell.query(db, "SELECT count(*) FROM segments WHERE run = 'busy' AND ended_at IS NULL"))
+                ?? ""
             if open == "1" { break }
         }
         #expect(open == "1")

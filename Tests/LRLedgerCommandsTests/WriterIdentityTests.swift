@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Who holds a run, as writers and readers judge it: across PID namespaces, after a kill,

@@ -1,5 +1,6 @@
 import Foundation
 import Schedules
+import TestSupport
 import Testing
 
 @testable import Ledger
@@ -100,8 +101,8 @@ struct AuditTests {
             later.findings.contains { $0.kind == .moreFindings && $0.message.contains("81 more rowPastCommittedStep") })
     }
 
-    @Test("audit reads a million rows fast, streaming them")
-    func auditSpeed() throws {
+    @Test("audit checks a million rows, streaming them, and finds a clean run clean")
+    func auditMillionRows() throws {
         let directory = try TemporaryDirectory()
         let ledger = try Ledger(path: directory.path())
         let writer = try ledger.attach(try request("big"))
@@ -111,13 +112,8 @@ struct AuditTests {
             step += 50_000
         }
         try writer.close(reason: .finished)
-        let clock = ContinuousClock()
-        var report: AuditReport?
-        let elapsed = clock.measure { report = try? ledger.audit(run: "big") }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print(
-            "audit: \(report?.rowsChecked ?? 0) rows in \(String(format: "%.3f", seconds)) s, \(String(format: "%.2f", Double(report?.rowsChecked ?? 0) / seconds / 1e6)) M rows/s"
-        )
+        // Its speed is measured by scripts/bench (audit vs a plain scan), not here.
+        let report = try? ledger.audit(run: "big")
         #expect(report?.isClean == true)
         #expect(report?.rowsChecked == 1_000_000)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Schedules
+import TestSupport
 import Testing
 
 @testable import Ledger
@@ -59,7 +60,8 @@ struct CheckpointFileTests {
             let writer = try ledger.attach(try fileRequest("r", folder: folder))
             for (end, text) in [(Int64(100), "state at 100"), (200, "state at 200")] {
                 for step in (end - 100)..<end { writer.log(step: step, rate: docRate(step)) }
-                try writer.commit(step: end, file: try write(text, as: "ckpt-\(end).bin", in: folder), trainerState: nil)
+                try writer.commit(
+                    step: end, file: try write(text, as: "ckpt-\(end).bin", in: folder), trainerState: nil)
             }
             try writer.close(reason: .interrupted)
             let latest = try folder.location(of: "ckpt-200.bin")
@@ -76,7 +78,8 @@ struct CheckpointFileTests {
             #expect(resumed.discardedCheckpoints.map(\.step) == [200])
             #expect(resumed.checkpoint?.file?.path == "ckpt-100.bin")
             for step in Int64(100)..<200 { resumed.log(step: step, rate: docRate(step)) }
-            try resumed.commit(step: 200, file: try write("state at 200", as: "ckpt-200.bin", in: folder), trainerState: nil)
+            try resumed.commit(
+                step: 200, file: try write("state at 200", as: "ckpt-200.bin", in: folder), trainerState: nil)
             try resumed.close(reason: .finished)
             let detail = try ledger.run(named: "r")
             #expect(detail.events.contains { $0.kind == "checkpoint_discarded" && $0.step == 200 })

@@ -4,30 +4,6 @@ import Testing
 
 @testable import Ledger
 
-/// A directory of its own for one test, deleted when released.
-final class TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("lrledger-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: url)
-    }
-
-    /// The path of `name` inside the directory.
-    func path(_ name: String = "ledger.sqlite") -> String {
-        url.appendingPathComponent(name).path
-    }
-
-    /// The names of the files in the directory, sorted.
-    func files() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
-    }
-}
-
 /// The schedule of Keras's documentation example, InverseTimeDecay(0.1, 1.0, 0.5) in float32.
 func docSchedule(dtype: DType = .float32) throws -> InverseTimeDecay {
     try InverseTimeDecay(initialLearningRate: 0.1, decaySteps: .float(1.0), decayRate: .float(0.5), dtype: dtype)
@@ -66,38 +42,6 @@ func historyRows(_ ledger: Ledger, _ run: String) throws -> [RateRow] {
     var rows: [RateRow] = []
     try ledger.history(run: run) { rows.append($0) }
     return rows
-}
-
-/// The result of a finished child process.
-struct ProcessResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
-/// Runs a program to completion (looked up on PATH through /usr/bin/env).
-func run(_ program: String, _ arguments: [String]) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [program] + arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return ProcessResult(
-        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-        stderr: String(decoding: errData, as: UTF8.self))
-}
-
-/// Runs SQL with the sqlite3 shell, as any SQLite user would.
-@discardableResult
-func sqlite3(_ path: String, _ sql: String) throws -> ProcessResult {
-    let result = try run("sqlite3", ["-bail", path, sql])
-    return result
 }
 
 /// The built LedgerCrashProbe executable, next to the test bundle.

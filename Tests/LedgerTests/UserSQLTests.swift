@@ -1,5 +1,6 @@
 import Foundation
 import GRDBSQLite
+import TestSupport
 import Testing
 
 @testable import Ledger

@@ -15,7 +15,8 @@ struct TestGenerator: RandomNumberGenerator {
 
 @Suite("InverseTimeDecay")
 struct InverseTimeDecayTests {
-    static func randomSchedule(_ generator: inout TestGenerator, integerSteps: Bool, staircase: Bool, dtype: DType) throws
+    static func randomSchedule(_ generator: inout TestGenerator, integerSteps: Bool, staircase: Bool, dtype: DType)
+        throws
         -> InverseTimeDecay
     {
         let initial = Double.random(in: 0.0001...1, using: &generator)

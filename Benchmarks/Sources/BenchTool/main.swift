@@ -40,7 +40,9 @@ struct Arguments {
             guard let value else { throw ToolError("missing --\(name)") }
             return value
         }
-        guard let number = Int(text), number >= 0 else { throw ToolError("--\(name) must be an integer >= 0, got \(text)") }
+        guard let number = Int(text), number >= 0 else {
+            throw ToolError("--\(name) must be an integer >= 0, got \(text)")
+        }
         return number
     }
 

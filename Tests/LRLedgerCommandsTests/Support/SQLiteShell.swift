@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the `sqlite3` shell, as a user of plain SQL would, and returns what it prints.
 enum SQLiteShell {
@@ -13,21 +14,11 @@ enum SQLiteShell {
     }
 
     private static func run(_ database: String, _ sql: String, arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sqlite3"] + arguments + [database, sql]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ShellError(description: "sqlite3 failed: \(String(decoding: errors, as: UTF8.self))")
+        let result = try TestSupport.run("sqlite3", arguments + [database, sql])
+        guard result.status == 0 else {
+            throw ShellError(description: "sqlite3 failed: \(result.stderr)")
         }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     struct ShellError: Error, CustomStringConvertible {
