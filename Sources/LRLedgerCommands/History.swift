@@ -29,22 +29,20 @@ extension LRLedger {
 
         func run() throws {
             let ledger = try Ledger.openReadOnly(path: database.path)
-            let detail = try ledger.run(named: runName)
-            // A rate is printed in the dtype of the schedule in force at its step.
-            let versions = detail.schedules
+            // The outline, not the whole run: no count over its rate rows.
+            let outline = try ledger.outline(ofRun: runName)
             var printer = RowPrinter(format: output.format, columns: ["step", "rate", "loss", "segment"])
             // The table aligns on its first rows; leave room for the widest step and segment.
             printer.minimumWidths = [
-                String(max(detail.summary.step, to ?? 0)).count, 0, 0,
-                String(detail.segments.last?.id ?? 1).count,
+                String(max(outline.summary.step, to ?? 0)).count, 0, 0,
+                String(outline.segments.last?.id ?? 1).count,
             ]
             printer.begin()
-            var version = 0
+            // A rate is printed in the dtype of the schedule in force at its step, which
+            // the ledger resolves for each row.
             try ledger.history(run: runName, from: from, to: to) { row in
-                while version + 1 < versions.count, versions[version + 1].fromStep <= row.step { version += 1 }
-                let dtype = versions.isEmpty ? detail.summary.dtype : versions[version].dtype
                 printer.row([
-                    .raw("\(row.step)"), .number(RateText.string(row.rate, dtype: dtype)),
+                    .raw("\(row.step)"), .number(RateText.string(row.rate, dtype: row.dtype)),
                     row.loss.map { .number(RateText.string($0, dtype: .float64)) } ?? .null, .raw("\(row.segment)"),
                 ])
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Schedules
 
 /// The `lrledger` command: keeps a training run's learning rate correct across restarts.
 public struct LRLedger: AsyncParsableCommand {
@@ -134,17 +135,6 @@ extension LRLedger {
 
     /// `text` with line breaks, tabs and other control characters written as escapes.
     static func escapingControlCharacters(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch (scalar, scalar.properties.generalCategory) {
-            case ("\n", _): out += "\\n"
-            case ("\r", _): out += "\\r"
-            case ("\t", _): out += "\\t"
-            case (_, .control), (_, .lineSeparator), (_, .paragraphSeparator):
-                out += "\\u{" + String(scalar.value, radix: 16) + "}"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        OneLine.escaping(text)
     }
 }

@@ -25,31 +25,36 @@ extension LRLedger {
             // Refuse a dangerous target before reading anything.
             let target = try OutputFile(path: output)
             let ledger = try Ledger.openReadOnly(path: database.path)
-            let detail = try ledger.run(named: runName)
-            let summary = detail.summary
+            // The outline, not the whole run: no count over its rate rows.
+            let outline = try ledger.outline(ofRun: runName)
+            let summary = outline.summary
             var plot = RatePlot(
                 title: "Run \(summary.name): learning rate by step",
                 subtitle: "\(ScheduleText.summary(summary.schedule, summary.dtype)), \(summary.dtype); "
                     + "\(summary.status.rawValue) at step \(summary.step) of \(summary.targetSteps); "
-                    + Self.restarts(max(0, detail.segments.count - 1)),
+                    + Self.restarts(max(0, outline.segments.count - 1)),
                 firstStep: 0, lastStep: max(summary.step, summary.targetSteps) - 1)
-            for (previous, segment) in zip(detail.segments, detail.segments.dropFirst()) {
+            for (previous, segment) in zip(outline.segments, outline.segments.dropFirst()) {
                 let label =
                     previous.endReason == .finished
                     ? "continued after finished" : "restart after \(previous.endReason?.rawValue ?? "open")"
                 plot.restarts.append(RatePlot.Mark(step: segment.startStep, label: label))
             }
-            for version in detail.schedules.dropFirst() {
+            for version in outline.schedules.dropFirst() {
                 plot.scheduleChanges.append(
                     RatePlot.Mark(
                         step: version.fromStep,
                         label: "schedule change: \(ScheduleText.summary(version.config, version.dtype))"))
             }
-            try ledger.history(run: runName) { row in plot.add(step: row.step, rate: row.rate, loss: row.loss) }
+            var loggedRows = 0
+            try ledger.history(run: runName) { row in
+                plot.add(step: row.step, rate: row.rate, loss: row.loss)
+                loggedRows += 1
+            }
             try target.write(Data(plot.svg().utf8))
             if !target.isStandardOutput {
                 print(
-                    "wrote \(LRLedger.escapingControlCharacters(output)): \(detail.loggedRows) logged steps, "
+                    "wrote \(LRLedger.escapingControlCharacters(output)): \(loggedRows) logged steps, "
                         + "\(Self.restarts(plot.restarts.count)) marked")
             }
         }

@@ -78,9 +78,11 @@ extension LRLedger {
         var busyTimeout: Double?
 
         func validate() throws {
-            if steps < 0 { throw ValidationError("--steps must be >= 0, got \(steps)") }
-            if logEvery < 1 { throw ValidationError("--log-every must be >= 1, got \(logEvery)") }
-            if checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be >= 1, got \(checkpointEvery)") }
+            if let problem = TrainingRequest.intervalProblem(
+                targetSteps: steps, logEvery: logEvery, checkpointEvery: checkpointEvery)
+            {
+                throw ValidationError(problem)
+            }
             if keepCheckpoints < 1 { throw ValidationError("--keep-checkpoints must be >= 1, got \(keepCheckpoints)") }
             if let problem = TrainingRequest.runNameProblem(run) { throw ValidationError(problem) }
             if let busyTimeout, !(0...86_400).contains(busyTimeout) {

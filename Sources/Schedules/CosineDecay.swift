@@ -34,7 +34,7 @@
 /// - `name`: Keras's name, kept for the config; null allowed.
 /// - `warmupTarget`: nil for no warmup (default), else finite and >= 0.
 /// - `warmupSteps`: finite and >= 0 (default 0); used only with a warmup target.
-public struct CosineDecay: LearningRateSchedule, Hashable {
+public struct CosineDecay: LearningRateSchedule, Hashable, TensorFlowSchedule, KerasConfigHashable {
     public static let className = "CosineDecay"
 
     public let initialLearningRate: Double
@@ -100,25 +100,9 @@ public struct CosineDecay: LearningRateSchedule, Hashable {
         ])
     }
 
-    @inlinable
-    public func rate(at step: Int64) -> Double {
-        switch dtype {
-        case .float32: float32.rate(TensorFlowScalar(step: step))
-        case .float64: float64.rate(TensorFlowScalar(step: step))
-        }
-    }
-
-    @inlinable
-    public func rate(atFractionalStep step: Double) -> Double {
-        switch dtype {
-        case .float32: float32.rate(TensorFlowScalar(fractionalStep: step))
-        case .float64: float64.rate(TensorFlowScalar(fractionalStep: step))
-        }
-    }
-
     /// The hyper-parameters as Keras casts them to one dtype, and Keras's operations on them.
     @usableFromInline
-    struct Constants<F: KerasFloat>: Sendable {
+    struct Constants<F: KerasFloat>: ScheduleConstants {
         @usableFromInline let initialLearningRate: TensorFlowScalar<F>
         @usableFromInline let decaySteps: TensorFlowScalar<F>
         /// `1 - alpha`, computed in Python's double, then converted to the dtype.
@@ -167,14 +151,5 @@ public struct CosineDecay: LearningRateSchedule, Hashable {
             let cosine = TensorFlowScalar(literal: 0.5) * (TensorFlowScalar(literal: 1.0) + .cos(pi * fraction))
             return rate * (oneMinusAlpha * cosine + alpha)
         }
-    }
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.dtype == rhs.dtype && lhs.kerasConfig == rhs.kerasConfig
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(dtype)
-        hasher.combine(kerasConfig)
     }
 }

@@ -33,7 +33,7 @@
 /// - `mMul`: finite and > 0, not a float32 subnormal (default 1.0).
 /// - `alpha`: finite and >= 0, the lowest rate as a fraction (default 0.0).
 /// - `name`: Keras's name, kept for the config; null allowed.
-public struct CosineDecayRestarts: LearningRateSchedule, Hashable {
+public struct CosineDecayRestarts: LearningRateSchedule, Hashable, TensorFlowSchedule, KerasConfigHashable {
     public static let className = "CosineDecayRestarts"
 
     public let initialLearningRate: Double
@@ -99,25 +99,9 @@ public struct CosineDecayRestarts: LearningRateSchedule, Hashable {
         ])
     }
 
-    @inlinable
-    public func rate(at step: Int64) -> Double {
-        switch dtype {
-        case .float32: float32.rate(TensorFlowScalar(step: step))
-        case .float64: float64.rate(TensorFlowScalar(step: step))
-        }
-    }
-
-    @inlinable
-    public func rate(atFractionalStep step: Double) -> Double {
-        switch dtype {
-        case .float32: float32.rate(TensorFlowScalar(fractionalStep: step))
-        case .float64: float64.rate(TensorFlowScalar(fractionalStep: step))
-        }
-    }
-
     /// The hyper-parameters as Keras casts them to one dtype, and Keras's operations on them.
     @usableFromInline
-    struct Constants<F: KerasFloat>: Sendable {
+    struct Constants<F: KerasFloat>: ScheduleConstants {
         @usableFromInline let initialLearningRate: TensorFlowScalar<F>
         @usableFromInline let firstDecaySteps: TensorFlowScalar<F>
         @usableFromInline let tMul: TensorFlowScalar<F>
@@ -161,14 +145,5 @@ public struct CosineDecayRestarts: LearningRateSchedule, Hashable {
             let cosine = TensorFlowScalar(literal: 0.5) * .pow(mMul, restarts) * (one + .cos(pi * fraction))
             return (initialLearningRate * (oneMinusAlpha * cosine + alpha)).double
         }
-    }
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.dtype == rhs.dtype && lhs.kerasConfig == rhs.kerasConfig
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(dtype)
-        hasher.combine(kerasConfig)
     }
 }

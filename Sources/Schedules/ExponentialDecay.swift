@@ -22,7 +22,7 @@
 ///   float32 subnormal.
 /// - `staircase`: apply the decay in discrete intervals.
 /// - `name`: Keras's name, kept for the config; null allowed.
-public struct ExponentialDecay: LearningRateSchedule, Hashable {
+public struct ExponentialDecay: LearningRateSchedule, Hashable, TensorFlowSchedule, KerasConfigHashable {
     public static let className = "ExponentialDecay"
 
     public let initialLearningRate: Double
@@ -80,25 +80,9 @@ public struct ExponentialDecay: LearningRateSchedule, Hashable {
         ])
     }
 
-    @inlinable
-    public func rate(at step: Int64) -> Double {
-        switch dtype {
-        case .float32: float32.rate(TensorFlowScalar(step: step))
-        case .float64: float64.rate(TensorFlowScalar(step: step))
-        }
-    }
-
-    @inlinable
-    public func rate(atFractionalStep step: Double) -> Double {
-        switch dtype {
-        case .float32: float32.rate(TensorFlowScalar(fractionalStep: step))
-        case .float64: float64.rate(TensorFlowScalar(fractionalStep: step))
-        }
-    }
-
     /// The hyper-parameters as Keras casts them to one dtype, and Keras's operations on them.
     @usableFromInline
-    struct Constants<F: KerasFloat>: Sendable {
+    struct Constants<F: KerasFloat>: ScheduleConstants {
         @usableFromInline let initialLearningRate: TensorFlowScalar<F>
         @usableFromInline let decaySteps: TensorFlowScalar<F>
         @usableFromInline let decayRate: TensorFlowScalar<F>
@@ -117,14 +101,5 @@ public struct ExponentialDecay: LearningRateSchedule, Hashable {
             if staircase { p = p.floor }
             return (initialLearningRate * .pow(decayRate, p)).double
         }
-    }
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.dtype == rhs.dtype && lhs.kerasConfig == rhs.kerasConfig
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(dtype)
-        hasher.combine(kerasConfig)
     }
 }

@@ -21,7 +21,7 @@
 /// - `decayRate`: finite and >= 0.
 /// - `staircase`: apply the decay in discrete intervals.
 /// - `name`: Keras's name, kept for the config; null allowed.
-public struct InverseTimeDecay: LearningRateSchedule, Hashable {
+public struct InverseTimeDecay: LearningRateSchedule, Hashable, TensorFlowSchedule {
     public static let className = "InverseTimeDecay"
 
     public let initialLearningRate: Double
@@ -31,13 +31,8 @@ public struct InverseTimeDecay: LearningRateSchedule, Hashable {
     public let name: String?
     public let dtype: DType
 
-    // The hyper-parameters as Keras casts them, in each dtype.
-    @usableFromInline let lr32: Float
-    @usableFromInline let steps32: Float
-    @usableFromInline let rate32: Float
-    @usableFromInline let lr64: Double
-    @usableFromInline let steps64: Double
-    @usableFromInline let rate64: Double
+    @usableFromInline let float32: Constants<Float>
+    @usableFromInline let float64: Constants<Double>
 
     /// Creates the schedule, validating every argument.
     ///
@@ -75,12 +70,8 @@ public struct InverseTimeDecay: LearningRateSchedule, Hashable {
         self.staircase = staircase
         self.name = name
         self.dtype = dtype
-        self.lr32 = Float(initialLearningRate)
-        self.steps32 = Float(steps)
-        self.rate32 = Float(rate)
-        self.lr64 = initialLearningRate
-        self.steps64 = steps
-        self.rate64 = rate
+        float32 = Constants(Float(initialLearningRate), Float(steps), Float(rate), staircase)
+        float64 = Constants(initialLearningRate, steps, rate, staircase)
     }
 
     public init(kerasConfig config: JSONObject, dtype: DType) throws {
@@ -112,34 +103,34 @@ public struct InverseTimeDecay: LearningRateSchedule, Hashable {
         ])
     }
 
-    @inlinable
-    public func rate(at step: Int64) -> Double {
-        switch dtype {
-        case .float32: Self.evaluate(TensorFlowScalar(step: step), lr32, steps32, rate32, staircase)
-        case .float64: Self.evaluate(TensorFlowScalar(step: step), lr64, steps64, rate64, staircase)
+    /// The hyper-parameters as Keras casts them to one dtype, and Keras's operations on them.
+    @usableFromInline
+    struct Constants<F: KerasFloat>: ScheduleConstants {
+        @usableFromInline let initialLearningRate: F
+        @usableFromInline let decaySteps: F
+        @usableFromInline let decayRate: F
+        @usableFromInline let staircase: Bool
+
+        init(_ initialLearningRate: F, _ decaySteps: F, _ decayRate: F, _ staircase: Bool) {
+            self.initialLearningRate = initialLearningRate
+            self.decaySteps = decaySteps
+            self.decayRate = decayRate
+            self.staircase = staircase
+        }
+
+        /// Keras's operation order: `lr / (1 + rate * (step / steps))`, floor when staircase,
+        /// each operation as TensorFlow's CPU kernels do it (see `TensorFlowScalar`).
+        @inlinable
+        func rate(_ step: TensorFlowScalar<F>) -> Double {
+            var p = step / TensorFlowScalar(decaySteps)
+            if staircase { p = p.floor }
+            let denominator = TensorFlowScalar(literal: 1) + TensorFlowScalar(decayRate) * p
+            return (TensorFlowScalar(initialLearningRate) / denominator).double
         }
     }
 
-    @inlinable
-    public func rate(atFractionalStep step: Double) -> Double {
-        switch dtype {
-        case .float32: Self.evaluate(TensorFlowScalar(fractionalStep: step), lr32, steps32, rate32, staircase)
-        case .float64: Self.evaluate(TensorFlowScalar(fractionalStep: step), lr64, steps64, rate64, staircase)
-        }
-    }
-
-    /// Keras's operation order: `lr / (1 + rate * (step / steps))`, floor when staircase,
-    /// each operation as TensorFlow's CPU kernels do it (see `TensorFlowScalar`).
-    @inlinable
-    static func evaluate<F: KerasFloat>(
-        _ step: TensorFlowScalar<F>, _ lr: F, _ steps: F, _ rate: F, _ staircase: Bool
-    ) -> Double {
-        var p = step / TensorFlowScalar(steps)
-        if staircase { p = p.floor }
-        let denominator = TensorFlowScalar(literal: 1) + TensorFlowScalar(rate) * p
-        return (TensorFlowScalar(lr) / denominator).double
-    }
-
+    // Equal when built from the same arguments, the initial rate compared by its bits
+    // (unlike its siblings, which compare their Keras configs).
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.initialLearningRate.bitPattern == rhs.initialLearningRate.bitPattern && lhs.decaySteps == rhs.decaySteps
             && lhs.decayRate == rhs.decayRate && lhs.staircase == rhs.staircase && lhs.name == rhs.name

@@ -25,31 +25,17 @@ extension LearningRateSchedule {
 extension InverseTimeDecay {
     public var rateDefiningKey: String {
         switch dtype {
-        case .float32: "float32 \(lr32) \(steps32) \(rate32) staircase \(staircase)"
-        case .float64: "float64 \(lr64) \(steps64) \(rate64) staircase \(staircase)"
+        case .float32:
+            "float32 \(float32.initialLearningRate) \(float32.decaySteps) \(float32.decayRate) staircase \(staircase)"
+        case .float64:
+            "float64 \(float64.initialLearningRate) \(float64.decaySteps) \(float64.decayRate) staircase \(staircase)"
         }
     }
 }
 
-extension ExponentialDecay {
-    public var rateDefiningKey: String {
-        dtype == .float32 ? "float32 \(String(reflecting: float32))" : "float64 \(String(reflecting: float64))"
-    }
-}
-
-extension PolynomialDecay {
-    public var rateDefiningKey: String {
-        dtype == .float32 ? "float32 \(String(reflecting: float32))" : "float64 \(String(reflecting: float64))"
-    }
-}
-
-extension CosineDecay {
-    public var rateDefiningKey: String {
-        dtype == .float32 ? "float32 \(String(reflecting: float32))" : "float64 \(String(reflecting: float64))"
-    }
-}
-
-extension CosineDecayRestarts {
+extension TensorFlowSchedule {
+    /// The dtype and the reflection of the constants in it (ExponentialDecay, PolynomialDecay,
+    /// CosineDecay and CosineDecayRestarts; InverseTimeDecay spells its own).
     public var rateDefiningKey: String {
         dtype == .float32 ? "float32 \(String(reflecting: float32))" : "float64 \(String(reflecting: float64))"
     }

@@ -25,7 +25,7 @@
 ///   they are not), each within the int32 range (Keras casts them to an int32 step).
 /// - `values`: one more than `boundaries`, each written as a float, finite and >= 0 in the dtype.
 /// - `name`: Keras's name, kept for the config; null allowed.
-public struct PiecewiseConstantDecay: LearningRateSchedule, Hashable {
+public struct PiecewiseConstantDecay: LearningRateSchedule, Hashable, KerasConfigHashable {
     public static let className = "PiecewiseConstantDecay"
 
     public let boundaries: [KerasNumber]
@@ -139,15 +139,6 @@ public struct PiecewiseConstantDecay: LearningRateSchedule, Hashable {
     public func rate(atFractionalStep step: Double) -> Double {
         let single = TensorFlowScalar<Float>(fractionalStep: step).value
         return rates[floatBoundaries.partitioningIndex { single <= $0 }]
-    }
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.dtype == rhs.dtype && lhs.kerasConfig == rhs.kerasConfig
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(dtype)
-        hasher.combine(kerasConfig)
     }
 }
 

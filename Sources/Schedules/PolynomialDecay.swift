@@ -32,7 +32,7 @@
 ///   infinite at the end).
 /// - `cycle`: start the decay over after `decay_steps` (default false).
 /// - `name`: Keras's name, kept for the config; null allowed.
-public struct PolynomialDecay: LearningRateSchedule, Hashable {
+public struct PolynomialDecay: LearningRateSchedule, Hashable, TensorFlowSchedule, KerasConfigHashable {
     public static let className = "PolynomialDecay"
 
     public let initialLearningRate: Double
@@ -100,25 +100,9 @@ public struct PolynomialDecay: LearningRateSchedule, Hashable {
         ])
     }
 
-    @inlinable
-    public func rate(at step: Int64) -> Double {
-        switch dtype {
-        case .float32: float32.rate(TensorFlowScalar(step: step))
-        case .float64: float64.rate(TensorFlowScalar(step: step))
-        }
-    }
-
-    @inlinable
-    public func rate(atFractionalStep step: Double) -> Double {
-        switch dtype {
-        case .float32: float32.rate(TensorFlowScalar(fractionalStep: step))
-        case .float64: float64.rate(TensorFlowScalar(fractionalStep: step))
-        }
-    }
-
     /// The hyper-parameters as Keras casts them to one dtype, and Keras's operations on them.
     @usableFromInline
-    struct Constants<F: KerasFloat>: Sendable {
+    struct Constants<F: KerasFloat>: ScheduleConstants {
         @usableFromInline let initialLearningRate: TensorFlowScalar<F>
         /// `cast(decay_steps, dtype)`.
         @usableFromInline let decaySteps: TensorFlowScalar<F>
@@ -153,14 +137,5 @@ public struct PolynomialDecay: LearningRateSchedule, Hashable {
             let one = TensorFlowScalar<F>(literal: 1)
             return ((initialLearningRate - endLearningRate) * .pow(one - p, power) + endLearningRate).double
         }
-    }
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.dtype == rhs.dtype && lhs.kerasConfig == rhs.kerasConfig
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(dtype)
-        hasher.combine(kerasConfig)
     }
 }

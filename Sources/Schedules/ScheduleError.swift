@@ -29,25 +29,8 @@ public struct ScheduleError: Error, Sendable, Equatable, CustomStringConvertible
     public init(_ code: Code, field: String? = nil, _ message: String) {
         self.code = code
         self.field = field
-        self.message = Self.oneLine(message)
+        self.message = OneLine.escaping(message)
     }
 
     public var description: String { message }
-
-    /// `text` with line breaks and other control characters written as escapes, so a
-    /// message quoting user input (a JSON key, a step token) stays one line.
-    static func oneLine(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch (scalar, scalar.properties.generalCategory) {
-            case ("\n", _): out += "\\n"
-            case ("\r", _): out += "\\r"
-            case ("\t", _): out += "\\t"
-            case (_, .control), (_, .lineSeparator), (_, .paragraphSeparator):
-                out += "\\u{" + String(scalar.value, radix: 16) + "}"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
 }

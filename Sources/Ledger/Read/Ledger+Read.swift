@@ -57,33 +57,10 @@ extension Ledger {
         try LedgerError.translating(path: path, "read run \(name)") {
             try pool.read { db in
                 let runID = try runID(db, named: name)
-                guard
-                    let row = try Row.fetchOne(
-                        db,
-                        sql: """
-                            SELECT name, status, step, target_steps, schedule, dtype, created_at, updated_at,
-                                ? AS run_id
-                            FROM runs WHERE name = ?
-                            """, arguments: [runID, name])
-                else { throw runNotFound(name) }
-                let summary = try judged(db, row)
+                let summary = try judgedSummary(db, runID: runID, named: name)
                 let settings = try String.fetchOne(db, sql: "SELECT settings FROM run WHERE id = ?", arguments: [runID])
                 let segments = try Self.segments(db, runID: runID)
-                let schedules = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT id, from_step, config, dtype, sha256, created_at FROM schedule_version
-                        WHERE run_id = ? ORDER BY from_step, id
-                        """, arguments: [runID]
-                ).map { row in
-                    let config: String = try row.value("config")
-                    let sha256: String = try row.value("sha256")
-                    return ScheduleVersion(
-                        id: try row.value("id"), fromStep: try row.value("from_step"), config: config,
-                        dtype: try Self.dtype(try row.value("dtype"), run: name), sha256: sha256,
-                        createdAt: try row.value("created_at"),
-                        checksumMatches: SHA256Hex.digest(config) == sha256)
-                }
+                let schedules = try Self.scheduleVersions(db, runID: runID, run: name)
                 let checkpoint = try Checkpoint.fetchLatest(db, runID: runID)
                 let checkpointCount =
                     try Int.fetchOne(db, sql: "SELECT count(*) FROM checkpoint WHERE run_id = ?", arguments: [runID])
@@ -110,6 +87,29 @@ extension Ledger {
                     latestCheckpoint: checkpoint, checkpointCount: checkpointCount, loggedRows: loggedRows,
                     supersededRows: supersededRows, events: events, chainHead: head?.digest,
                     chainLength: head?.seq ?? 0)
+            }
+        }
+    }
+
+    /// A run's summary, segments and schedule versions, without counting its rows or
+    /// reading its checkpoints: what `history` and `plot` need to print its rates in
+    /// their dtypes and mark its restarts and schedule changes.
+    ///
+    /// ```swift
+    /// let outline = try ledger.outline(ofRun: "demo")
+    /// print(outline.summary.dtype, outline.segments.count, outline.schedules.count)
+    /// ```
+    ///
+    /// - parameter name: the run's name.
+    /// - throws: `LedgerError` `.runNotFound` naming the run, or an SQLite error code.
+    public func outline(ofRun name: String) throws -> RunOutline {
+        try LedgerError.translating(path: path, "read run \(name)") {
+            try pool.read { db in
+                let runID = try runID(db, named: name)
+                return RunOutline(
+                    summary: try judgedSummary(db, runID: runID, named: name),
+                    segments: try Self.segments(db, runID: runID),
+                    schedules: try Self.scheduleVersions(db, runID: runID, run: name))
             }
         }
     }
@@ -189,6 +189,39 @@ extension Ledger {
 
     func runNotFound(_ name: String) -> LedgerError {
         LedgerError(.runNotFound, "no run named \(name) in \(path); list the runs with lrledger runs")
+    }
+
+    /// The run's `runs` row, its status judged by liveness.
+    func judgedSummary(_ db: Database, runID: Int64, named name: String) throws -> RunSummary {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT name, status, step, target_steps, schedule, dtype, created_at, updated_at,
+                        ? AS run_id
+                    FROM runs WHERE name = ?
+                    """, arguments: [runID, name])
+        else { throw runNotFound(name) }
+        return try judged(db, row)
+    }
+
+    /// Every schedule version of the run, in the order they take effect.
+    static func scheduleVersions(_ db: Database, runID: Int64, run name: String) throws -> [ScheduleVersion] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, from_step, config, dtype, sha256, created_at FROM schedule_version
+                WHERE run_id = ? ORDER BY from_step, id
+                """, arguments: [runID]
+        ).map { row in
+            let config: String = try row.value("config")
+            let sha256: String = try row.value("sha256")
+            return ScheduleVersion(
+                id: try row.value("id"), fromStep: try row.value("from_step"), config: config,
+                dtype: try Self.dtype(try row.value("dtype"), run: name), sha256: sha256,
+                createdAt: try row.value("created_at"),
+                checksumMatches: SHA256Hex.digest(config) == sha256)
+        }
     }
 
     static func segmentStarts(_ db: Database, runID: Int64) throws -> [(start: Int64, id: Int64)] {

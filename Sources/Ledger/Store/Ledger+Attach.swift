@@ -152,7 +152,8 @@ extension Ledger {
         }
 
         // The schedule in force at the resume step, and the one this segment uses.
-        let stored = try scheduleInForce(db, runName: request.run, runID: runID, at: resume)
+        let stored = try scheduleInForce(
+            try scheduleVersions(db, runName: request.run, runID: runID), runName: request.run, at: resume)
         var schedule = stored
         var scheduleChanged = false
         // Compared by the rates they compute: a config differing only in Keras's name, or
@@ -429,29 +430,5 @@ extension Ledger {
                     "problem": "\(checkpoint.problem)",
                 ])
         }
-    }
-
-    /// The schedule version in force at `step`, decoded: the latest recorded among those
-    /// taking effect at or before it (a change recorded on a rewind overrides the later
-    /// ones it rewound past).
-    private func scheduleInForce(_ db: Database, runName: String, runID: Int64, at step: Int64) throws
-        -> any LearningRateSchedule
-    {
-        guard
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT config, dtype FROM schedule_version WHERE run_id = ? AND from_step <= ?
-                    ORDER BY id DESC LIMIT 1
-                    """,
-                arguments: [runID, step])
-        else {
-            throw LedgerError(
-                .scheduleTampered,
-                "run \(runName) has no schedule in force at step \(step); its schedule rows were edited outside lrledger"
-            )
-        }
-        return try StoredSchedule.decode(
-            config: try row.value("config"), dtype: try row.value("dtype"), runName: runName)
     }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import Ledger
 
 /// The binary envelope every workload state is stored in, and hashing helpers.
 ///
@@ -30,18 +31,11 @@ public enum CheckpointFormat {
     ///
     /// - parameter bytes: Any bytes, such as an encoded state or a data file.
     public static func sha256Hex(of bytes: [UInt8]) -> String {
-        hex(Array(SHA256.hash(data: bytes)))
+        SHA256Hex.digest(bytes)
     }
 
     static func hex(_ bytes: [UInt8]) -> String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var text = [UInt8]()
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        SHA256Hex.hex(bytes)
     }
 
     /// Wraps a workload's payload in the header and trailing checksum.

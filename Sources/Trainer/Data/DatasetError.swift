@@ -1,4 +1,5 @@
 import Foundation
+import Schedules
 
 /// Why a data set was refused.
 ///
@@ -39,26 +40,9 @@ public struct DatasetError: Error, Sendable, Equatable, CustomStringConvertible,
             case (let path?, nil): "\(path): \(detail)"
             default: detail
             }
-        message = Self.oneLine(text)
+        message = OneLine.escaping(text)
     }
 
     public var description: String { message }
     public var errorDescription: String? { message }
-
-    /// `text` with line breaks and other control characters written as escapes, so a
-    /// message quoting user input (a quoted CSV field, a file name) stays one line.
-    static func oneLine(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch (scalar, scalar.properties.generalCategory) {
-            case ("\n", _): out += "\\n"
-            case ("\r", _): out += "\\r"
-            case ("\t", _): out += "\\t"
-            case (_, .control), (_, .lineSeparator), (_, .paragraphSeparator):
-                out += "\\u{" + String(scalar.value, radix: 16) + "}"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
 }

@@ -56,11 +56,20 @@ public struct TrainingRequest: Sendable {
         if maximumBufferedRows < 1 {
             throw TrainingError(.invalidRequest, "maximumBufferedRows must be >= 1, got \(maximumBufferedRows)")
         }
-        if targetSteps < 0 { throw TrainingError(.invalidRequest, "--steps must be >= 0, got \(targetSteps)") }
-        if logEvery < 1 { throw TrainingError(.invalidRequest, "--log-every must be >= 1, got \(logEvery)") }
-        if checkpointEvery < 1 {
-            throw TrainingError(.invalidRequest, "--checkpoint-every must be >= 1, got \(checkpointEvery)")
+        if let problem = Self.intervalProblem(
+            targetSteps: targetSteps, logEvery: logEvery, checkpointEvery: checkpointEvery)
+        {
+            throw TrainingError(.invalidRequest, problem)
         }
+    }
+
+    /// Why the step target and intervals cannot drive a run, naming the option out of
+    /// range; nil when they can. The one check `lrledger train` and `validate()` share.
+    package static func intervalProblem(targetSteps: Int64, logEvery: Int64, checkpointEvery: Int64) -> String? {
+        if targetSteps < 0 { return "--steps must be >= 0, got \(targetSteps)" }
+        if logEvery < 1 { return "--log-every must be >= 1, got \(logEvery)" }
+        if checkpointEvery < 1 { return "--checkpoint-every must be >= 1, got \(checkpointEvery)" }
+        return nil
     }
 
     /// Why `name` cannot name a run, or nil when it can: `RunName.problem(_:)`.
