@@ -9,10 +9,11 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Union
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from .binary import find_binary
-from .checkpoints import PathLike, digest
+from .checkpoints import PathLike
+from .checkpoints import digest as file_digest
 from .errors import LedgerError
 
 PROTOCOL = 1
@@ -165,6 +166,7 @@ class Segment:
         step: int,
         checkpoint: Optional[PathLike] = None,
         state: Optional[Mapping[str, Any]] = None,
+        digest: Optional[Tuple[int, str]] = None,
     ) -> List[str]:
         """Commits the step counter ``step`` (updates applied so far), the rows logged
         before it, and a checkpoint file with the trainer's small JSON ``state``, in one
@@ -172,7 +174,9 @@ class Segment:
 
         ``checkpoint`` is a file in the checkpoint folder, already written and synced
         (see ``write_atomically``); the ledger checks its size and SHA-256 before
-        committing. Returns the files of older checkpoints it removed.
+        committing. ``digest`` is the file's size and SHA-256 when the caller has them
+        already (``write_atomically`` returns them), to spare reading the file again.
+        Returns the files of older checkpoints it removed.
         """
         self.flush()
         message: Dict[str, Any] = {"op": "commit", "step": step}
@@ -183,7 +187,7 @@ class Segment:
             if not path.is_absolute():
                 path = self._checkpoint_dir / path
             try:
-                size, sha256 = digest(path)
+                size, sha256 = digest if digest is not None else file_digest(path)
             except OSError as error:
                 raise LedgerError(
                     "checkpoint_mismatch", f"commit step {step}: checkpoint file {path}: {error.strerror}"

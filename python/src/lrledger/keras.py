@@ -304,10 +304,10 @@ class LedgerCallback(keras.callbacks.Callback):
             handle.write(buffer.getbuffer())
 
         name = checkpoint_name(step, ".npz")
-        write_atomically(self.checkpoint_dir / name, write)
+        written = write_atomically(self.checkpoint_dir / name, write)
         epoch, position = divmod(step, self._steps_per_epoch)
         state = {"epoch": epoch, "step_in_epoch": position, "rates": "keras" if self.rates_from_framework else "ledger"}
-        self.segment.commit(step, name, state)
+        self.segment.commit(step, name, state, digest=written)
 
     def _restore(self) -> None:
         assert self.segment is not None

@@ -241,8 +241,8 @@ class TorchCheckpointer:
             "data": data,
         }
         name = checkpoint_name(step, ".pt")
-        write_atomically(self.folder / name, lambda handle: torch.save(payload, handle))
-        self.removed = segment.commit(step, name, {"format": _FORMAT, "step": step, "data": data})
+        written = write_atomically(self.folder / name, lambda handle: torch.save(payload, handle))
+        self.removed = segment.commit(step, name, {"format": _FORMAT, "step": step, "data": data}, digest=written)
 
     # -- restore ---------------------------------------------------------------------
 
