@@ -36,7 +36,7 @@ public struct ProtocolError: Error, Sendable, Equatable, CustomStringConvertible
         /// The ledger's own refusal, with its code in snake_case (`run_busy`, `segment_lost`, ...).
         public static func ledger(_ code: LedgerError.Code) -> Code {
             var word = ""
-            for character in code.rawValue {
+            for character in code.description {
                 if character.isUppercase {
                     word += "_" + character.lowercased()
                 } else {

@@ -36,7 +36,7 @@ extension LRLedger {
         func run() throws {
             let ledger = try Ledger.openReadOnly(path: database.path)
             var printer: RowPrinter?
-            try ledger.queryValues(query, timeout: timeout) { names in
+            try ledger.query(query, timeout: timeout) { names in
                 printer?.end()
                 printer = RowPrinter(format: output.format, columns: names)
                 printer?.begin()

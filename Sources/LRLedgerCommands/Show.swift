@@ -116,14 +116,14 @@ extension LRLedger {
                 }
                 changes.end()
             }
-            let notes = detail.events.filter { $0.kind == "note" || $0.kind == "renamed" }
+            let notes = detail.events.filter { $0.kind == .note || $0.kind == .renamed }
             if !notes.isEmpty {
                 print("")
                 print("notes and renames")
                 var table = RowPrinter(format: .table, columns: ["at", "step", "kind", "text"], write: output.write)
                 for event in notes {
                     table.row([
-                        .text(event.at), .text(event.step.map { "\($0)" } ?? "-"), .text(event.kind),
+                        .text(event.at), .text(event.step.map { "\($0)" } ?? "-"), .text(event.kind.rawValue),
                         .text(event.message),
                     ])
                 }

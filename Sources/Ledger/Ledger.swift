@@ -1,10 +1,8 @@
 import Foundation
-import GRDB
-import GRDBSQLite
 import Logging
 
-/// A ledger: one SQLite database holding runs, their schedules, segments, logged rates
-/// and checkpoints.
+/// A ledger: runs, their schedules, segments, logged rates and checkpoints, kept in a
+/// store (an SQLite file, the embedded default).
 ///
 /// Open it read-write with `init(path:configuration:logger:)` to train (it creates
 /// and migrates the file), or with `openReadOnly(path:busyTimeout:logger:)` to list, show, audit
@@ -15,55 +13,38 @@ import Logging
 ///
 /// ```swift
 /// let ledger = try Ledger(path: "lrledger.sqlite")
-/// let writer = try ledger.attach(AttachRequest(run: "demo", defaultSchedule: schedule, targetSteps: 1000))
-/// for step in writer.resumeStep..<1000 {
-///     writer.log(step: step, rate: writer.schedule.rate(at: step))
-///     if (step + 1) % 100 == 0 { try writer.commit(step: step + 1, state: modelState()) }
+/// try ledger.withRun(AttachRequest(run: "demo", defaultSchedule: schedule, targetSteps: 1000)) { writer in
+///     for step in writer.resumeStep..<1000 {
+///         writer.log(step: step, rate: writer.schedule.rate(at: step))
+///         if (step + 1) % 100 == 0 { try writer.commit(step: step + 1, state: modelState()) }
+///     }
 /// }
-/// try writer.close(reason: .finished)
 /// ```
+///
+/// The ledger's rules (attach planning, commit fencing, liveness, audit) live here and
+/// in `RunWriter`; they speak to the store only through typed records
+/// (`LedgerTransaction`), never SQL, so every store keeps the same semantics.
 ///
 /// A `Ledger` is safe to share between threads and tasks; each `RunWriter` it hands
 /// out is for one task at a time.
 public final class Ledger: Sendable {
-    /// The database file.
-    public let path: String
+    /// Where the ledger is: the database file's path.
+    public var location: String { store.location }
     /// True when opened with `openReadOnly(path:busyTimeout:logger:)`.
-    public let isReadOnly: Bool
+    public var isReadOnly: Bool { store.isReadOnly }
     /// The configuration the ledger was opened with.
     public let configuration: LedgerConfiguration
-    /// True when this open made the ledger: the file did not exist, or held no database.
-    public let createdFile: Bool
+    /// True when this open made the ledger: there was no ledger at its location.
+    public let isNew: Bool
 
-    let pool: DatabasePool
+    let store: any LedgerStore
     let logger: Logger
-    let fileIdentity: FileIdentity?
-    /// Whether releasing the ledger should let SQLite remove the `-wal` and `-shm`
-    /// files: always for a read-write ledger; for a read-only one, only when they did
-    /// not exist before it opened the file (a reader leaves the files as it found them).
-    private let removesLogFiles: Bool
 
-    private init(
-        path: String, isReadOnly: Bool, configuration: LedgerConfiguration, pool: DatabasePool, logger: Logger,
-        removesLogFiles: Bool, createdFile: Bool = false
-    ) {
-        self.path = path
-        self.createdFile = createdFile
-        self.isReadOnly = isReadOnly
+    init(store: any LedgerStore, configuration: LedgerConfiguration, logger: Logger, isNew: Bool) {
+        self.store = store
         self.configuration = configuration
-        self.pool = pool
         self.logger = logger
-        self.fileIdentity = FileIdentity(path: path)
-        self.removesLogFiles = removesLogFiles
-    }
-
-    deinit {
-        // A read-only command that fails or is refused releases the ledger without
-        // close(). (A read-write pool may still serve a RunWriter: only close() ends it.)
-        if isReadOnly, removesLogFiles {
-            try? pool.close()
-            DatabasePreflight.removeLogFilesIfUnused(path: path)
-        }
+        self.isNew = isNew
     }
 
     /// Opens the ledger at `path` for reading and writing, creating the file when it
@@ -77,35 +58,15 @@ public final class Ledger: Sendable {
     /// - parameter logger: where the ledger logs migrations, recovered crashes and rewinds.
     /// - throws: `LedgerError` with `.notADatabase`, `.notALedger`, `.corrupt`,
     ///   `.newerSchema`, `.migrationChecksumMismatch`, `.cannotOpen`, `.readOnly` (the
-    ///   file or its folder is not writable), `.invalidArgument` (configuration) or an
-    ///   SQLite error code.
+    ///   file or its folder is not writable), `.invalidArgument` (configuration) or
+    ///   `.storeFailure`.
     public convenience init(
         path: String, configuration: LedgerConfiguration = LedgerConfiguration(),
         logger: Logger = Logger(label: "lrledger.ledger")
     ) throws {
         try configuration.validate()
-        let inspection = try DatabasePreflight.inspect(path: path, busyTimeout: configuration.busyTimeout)
-        try DatabasePreflight.checkWritable(path: path)
-        var grdbConfiguration = Configuration()
-        grdbConfiguration.label = "lrledger"
-        grdbConfiguration.busyMode = .timeout(configuration.busyTimeout)
-        grdbConfiguration.prepareDatabase { db in
-            if let connection = db.sqliteConnection { SQLiteHardening.apply(to: connection) }
-        }
-        let pool = try LedgerError.translating(path: path, "open the database") {
-            try DatabasePool(path: DatabasePreflight.fileName(path: path), configuration: grdbConfiguration)
-        }
-        // GRDB sets synchronous = NORMAL when it switches to WAL; apply the choice after.
-        let synchronous = configuration.durability == .full ? "FULL" : "NORMAL"
-        try LedgerError.translating(path: path, "set its durability") {
-            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = \(synchronous)") }
-        }
-        self.init(
-            path: path, isReadOnly: false, configuration: configuration, pool: pool, logger: logger,
-            removesLogFiles: true, createdFile: inspection == .missing || inspection == .empty)
-        if inspection != .ledger(pending: []) {
-            try migrate(inspection)
-        }
+        let store = try SQLiteStore.openReadWrite(path: path, configuration: configuration, logger: logger)
+        self.init(store: store, configuration: configuration, logger: logger, isNew: store.createdFile)
     }
 
     /// Opens the ledger at `path` for reading only: `runs`, `run(named:)`, `history`,
@@ -127,42 +88,12 @@ public final class Ledger: Sendable {
     ) throws -> Ledger {
         let configuration = LedgerConfiguration(busyTimeout: busyTimeout)
         try configuration.validate()
-        switch try DatabasePreflight.inspect(path: path, busyTimeout: busyTimeout) {
-        case .missing:
-            throw LedgerError(
-                .fileNotFound, "no ledger at \(path): the file does not exist; check the path (--db or LRLEDGER_DB)")
-        case .empty:
-            throw LedgerError(
-                .notALedger,
-                "\(path) is an empty database, not an lrledger ledger; check the path (--db or LRLEDGER_DB)")
-        case .ledger(let pending) where !pending.isEmpty:
-            throw LedgerError(
-                .olderSchema,
-                "\(path) was made by an older lrledger and lacks migration \(pending[0]); open it once read-write (for example with lrledger train) to migrate it"
-            )
-        case .ledger:
-            break
-        }
-        let logFilesExisted =
-            FileManager.default.fileExists(atPath: path + "-wal")
-            || FileManager.default.fileExists(atPath: path + "-shm")
-        var grdbConfiguration = Configuration()
-        grdbConfiguration.label = "lrledger.readonly"
-        grdbConfiguration.readonly = true
-        grdbConfiguration.busyMode = .timeout(busyTimeout)
-        grdbConfiguration.prepareDatabase { db in
-            if let connection = db.sqliteConnection { SQLiteHardening.apply(to: connection) }
-        }
-        let pool = try LedgerError.translating(path: path, "open the database read-only") {
-            try DatabasePool(path: DatabasePreflight.readOnlyOpenName(path: path), configuration: grdbConfiguration)
-        }
-        return Ledger(
-            path: path, isReadOnly: true, configuration: configuration, pool: pool, logger: logger,
-            removesLogFiles: !logFilesExisted)
+        let store = try SQLiteStore.openReadOnly(path: path, busyTimeout: busyTimeout, logger: logger)
+        return Ledger(store: store, configuration: configuration, logger: logger, isNew: false)
     }
 
-    /// Closes the ledger's SQLite connections now rather than when the ledger is
-    /// released. Later calls fail. Writers should be closed first.
+    /// Closes the ledger's connections now rather than when the ledger is released.
+    /// Later calls fail. Writers should be closed first.
     ///
     /// A read-write ledger checkpoints its write-ahead log first, and when no other
     /// connection uses the file, SQLite then removes the `-wal` and `-shm` files, as
@@ -172,53 +103,18 @@ public final class Ledger: Sendable {
     ///
     /// - throws: `LedgerError` when a connection cannot close (a statement still runs).
     public func close() throws {
-        try LedgerError.translating(path: path, "close the database") {
-            if !isReadOnly {
-                _ = try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
-            }
-            try pool.close()
-        }
-        if removesLogFiles { DatabasePreflight.removeLogFilesIfUnused(path: path) }
+        try store.close()
     }
 
-    // MARK: - Migrations
-
-    private func migrate(_ inspection: DatabasePreflight.Inspection) throws {
-        let migrator = LedgerMigrations.migrator()
-        do {
-            try migrator.migrate(pool)
-        } catch {
-            // Another process may have migrated the same new file at the same moment:
-            // accept the result when the database is now complete and consistent.
-            let pending = try? pool.read { try LedgerMigrations.pending(path: path, db: $0) }
-            guard pending == [] else {
-                if let error = error as? DatabaseError {
-                    throw LedgerError(error, path: path, action: "apply its migrations")
-                }
-                throw error
-            }
-        }
-        let pending = try LedgerError.translating(path: path, "check its migrations") {
-            try pool.read { try LedgerMigrations.pending(path: path, db: $0) }
-        }
-        guard pending.isEmpty else {
-            throw LedgerError(
-                .sqlite, "\(path) still lacks migration \(pending[0]) after migrating; check the file's permissions")
-        }
-        if case .ledger(let applied) = inspection {
-            logger.info(
-                "migrated ledger", metadata: ["path": "\(path)", "migrations": "\(applied.joined(separator: ","))"])
-        } else {
-            logger.info("created ledger", metadata: ["path": "\(path)"])
-        }
-    }
-
-    /// The pool for writing, or a `.readOnly` error naming `action`.
-    func writablePool(for action: @autoclosure () -> String) throws -> DatabasePool {
-        guard !isReadOnly else {
-            throw LedgerError(
-                .readOnly, "cannot \(action()): \(path) was opened read-only; open it with Ledger(path:) to write")
-        }
-        return pool
-    }
+    /// The largest checkpoint state, in bytes, a commit can store inline: SQLite's
+    /// limit on a value's length (`SQLITE_LIMIT_LENGTH`, 1,000,000,000 in Debian's
+    /// build), less room for the rest of the checkpoint's row.
+    ///
+    /// A trainer checks its model against this before training, so that a model too
+    /// big to commit is refused at once rather than after hours of training.
+    ///
+    /// ```swift
+    /// if state.count > Ledger.maximumCheckpointBytes { throw ... }
+    /// ```
+    public static var maximumCheckpointBytes: Int { SQLiteStore.maximumValueBytes }
 }

@@ -12,80 +12,87 @@
 /// }
 /// ```
 public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The kind of problem.
-    public enum Code: String, Sendable {
+    /// The kind of problem. New codes may be added in any release: compare with the
+    /// constants, and keep a default case when switching.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private let name: String
+        private init(_ name: String) { self.name = name }
+
+        public var description: String { name }
+
         /// The file is not an SQLite database (SQLITE_NOTADB, or a header that is not SQLite's).
-        case notADatabase
+        public static let notADatabase = Code("notADatabase")
         /// The file is an SQLite database that lrledger did not create.
-        case notALedger
+        public static let notALedger = Code("notALedger")
         /// The database is damaged or truncated (SQLITE_CORRUPT, or a size that disagrees with its header).
-        case corrupt
+        public static let corrupt = Code("corrupt")
         /// A newer lrledger applied a migration this build does not know.
-        case newerSchema
+        public static let newerSchema = Code("newerSchema")
         /// An older lrledger made the database; a read-write open migrates it.
-        case olderSchema
+        public static let olderSchema = Code("olderSchema")
         /// A recorded migration checksum differs from this build's migration text.
-        case migrationChecksumMismatch
+        public static let migrationChecksumMismatch = Code("migrationChecksumMismatch")
         /// A read-only open was given a path that does not exist.
-        case fileNotFound
+        public static let fileNotFound = Code("fileNotFound")
         /// SQLite could not open the file (SQLITE_CANTOPEN): a missing directory or no permission.
-        case cannotOpen
+        public static let cannotOpen = Code("cannotOpen")
         /// No run has the given name.
-        case runNotFound
+        public static let runNotFound = Code("runNotFound")
         /// Creation was required but a run has the name.
-        case runExists
+        public static let runExists = Code("runExists")
         /// Creation was allowed, but another run's name differs only by case or a small edit.
-        case similarRunExists
+        public static let similarRunExists = Code("similarRunExists")
         /// The run's history no longer matches its hash chain or is incomplete: a resume
         /// from it is refused with the finding an audit reports.
-        case historyTampered
+        public static let historyTampered = Code("historyTampered")
         /// Another live process holds the run's open segment.
-        case runBusy
+        public static let runBusy = Code("runBusy")
         /// This writer's segment was closed or its step counter changed by another process.
-        case segmentLost
+        public static let segmentLost = Code("segmentLost")
         /// The requested schedule differs from the stored one and no change was allowed.
-        case scheduleMismatch
+        public static let scheduleMismatch = Code("scheduleMismatch")
         /// A stored schedule no longer matches its SHA-256: it was edited outside lrledger.
-        case scheduleTampered
+        public static let scheduleTampered = Code("scheduleTampered")
         /// A stored checkpoint no longer matches its SHA-256.
-        case checkpointCorrupt
+        public static let checkpointCorrupt = Code("checkpointCorrupt")
         /// A write was attempted on a read-only connection (SQLITE_READONLY).
-        case readOnly
+        public static let readOnly = Code("readOnly")
         /// The disk or the database is full (SQLITE_FULL).
-        case databaseFull
+        public static let databaseFull = Code("databaseFull")
         /// Another connection held a lock longer than the busy timeout (SQLITE_BUSY, SQLITE_LOCKED).
-        case busy
+        public static let busy = Code("busy")
         /// An argument is out of range, or the API was used out of order.
-        case invalidArgument
+        public static let invalidArgument = Code("invalidArgument")
         /// An operating-system I/O error (SQLITE_IOERR).
-        case io
+        public static let io = Code("io")
         /// An SQL statement given to `query` failed (syntax, unknown table, ...).
-        case sql
+        public static let sql = Code("sql")
         /// SQL given to `query` tried something only reading allows not: ATTACH,
         /// `fts3_tokenizer`, `load_extension`, a PRAGMA that sets a value.
-        case notAllowed
+        public static let notAllowed = Code("notAllowed")
         /// SQL given to `query` ran longer than its timeout and was interrupted.
-        case timedOut
-        /// Any other SQLite error.
-        case sqlite
+        public static let timedOut = Code("timedOut")
+        /// Any other failure of the store (an SQLite error, a lost server connection).
+        public static let storeFailure = Code("storeFailure")
     }
 
     /// The kind of problem.
     public let code: Code
     /// One sentence a user can act on.
     public let message: String
-    /// The SQLite extended result code behind the error, when there is one.
-    public let sqliteCode: Int32?
+    /// The store's own code for the failure behind the error, when there is one (for
+    /// the SQLite store, its extended result code), for diagnostics.
+    public let storeCode: Int32?
 
     /// Creates an error.
     ///
     /// - parameter code: the kind of problem.
     /// - parameter message: one sentence a user can act on.
-    /// - parameter sqliteCode: the SQLite extended result code, if any.
-    public init(_ code: Code, _ message: String, sqliteCode: Int32? = nil) {
+    /// - parameter storeCode: the store's own code for the failure, if any.
+    public init(_ code: Code, _ message: String, storeCode: Int32? = nil) {
         self.code = code
         self.message = message
-        self.sqliteCode = sqliteCode
+        self.storeCode = storeCode
     }
 
     public var description: String { message }

@@ -42,7 +42,7 @@ struct CheckpointFileTests {
         #expect(resumed.discardedCheckpoints.isEmpty)
         try resumed.close(reason: .interrupted)
         var rows: [String] = []
-        try ledger.queryValues("SELECT step, bytes, file FROM checkpoints") { values in
+        try ledger.query("SELECT step, bytes, file FROM checkpoints") { values in
             rows.append(values.map { "\($0)" }.joined(separator: "|"))
         }
         #expect(rows.count == 1)

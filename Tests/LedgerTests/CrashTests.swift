@@ -137,25 +137,21 @@ struct CrashTests {
         #expect(probe.waitForLine { $0.hasPrefix("attached") } != nil)
         let me = ProcessIdentity.current
         func holder(start: Int64?) -> SegmentHolder? {
-            try? SegmentHolder(
-                row: [
-                    "id": 1, "pid": Int64(probe.pid), "host": me.host, "process_start": start, "boot_id": me.bootID,
-                    "pid_namespace": me.pidNamespace, "started_at": "", "heartbeat_at": Timestamp.now(),
-                ])
+            SegmentHolder(
+                segmentID: 1, pid: probe.pid, host: me.host, processStart: start, bootID: me.bootID,
+                pidNamespace: me.pidNamespace, startedAt: "", heartbeatAt: Timestamp.now())
         }
         let actual = ProcessIdentity.startTicks(of: probe.pid)
         #expect(actual != nil)
-        #expect(holder(start: actual)?.liveness(database: nil, leaseTimeout: 60, nowMilliseconds: 0) == .alive)
-        #expect(holder(start: 1)?.liveness(database: nil, leaseTimeout: 60, nowMilliseconds: 0) == .dead)
+        #expect(holder(start: actual)?.liveness(store: nil, leaseTimeout: 60, nowMilliseconds: 0) == .alive)
+        #expect(holder(start: 1)?.liveness(store: nil, leaseTimeout: 60, nowMilliseconds: 0) == .dead)
         // The same pid in another PID namespace is not that process: the lease decides.
-        let elsewhere = try SegmentHolder(
-            row: [
-                "id": 1, "pid": Int64(probe.pid), "host": me.host, "process_start": 1, "boot_id": me.bootID,
-                "pid_namespace": "pid:[1]", "started_at": "", "heartbeat_at": Timestamp.now(),
-            ])
+        let elsewhere = SegmentHolder(
+            segmentID: 1, pid: probe.pid, host: me.host, processStart: 1, bootID: me.bootID,
+            pidNamespace: "pid:[1]", startedAt: "", heartbeatAt: Timestamp.now())
         let now = Timestamp.nowMilliseconds()
-        #expect(elsewhere.liveness(database: nil, leaseTimeout: 60, nowMilliseconds: now).holdsRun)
-        #expect(elsewhere.liveness(database: nil, leaseTimeout: 60, nowMilliseconds: now + 61_000) == .dead)
+        #expect(elsewhere.liveness(store: nil, leaseTimeout: 60, nowMilliseconds: now).holdsRun)
+        #expect(elsewhere.liveness(store: nil, leaseTimeout: 60, nowMilliseconds: now + 61_000) == .dead)
         probe.killHard()
     }
 

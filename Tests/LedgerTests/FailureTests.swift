@@ -17,7 +17,7 @@ struct FailureTests {
         // SQLITE_FULL without filling the disk: cap the writer connection's page count.
         let pages = try sqlite3(path, "PRAGMA page_count")
         let current = try #require(Int(pages.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
-        try ledger.pool.writeWithoutTransaction { db in
+        try ledger.withSQLiteConnection { db in
             try db.execute(sql: "PRAGMA max_page_count = \(current + 2)")
         }
         let error = #expect(throws: LedgerError.self) { try logAndCommit(writer, 100..<50_100) }
@@ -27,7 +27,7 @@ struct FailureTests {
         #expect(try ledger.runs().first?.step == 100)
         #expect(try historyRows(ledger, "demo").count == 100)
         #expect(writer.bufferedCount == 50_000)
-        try ledger.pool.writeWithoutTransaction { db in
+        try ledger.withSQLiteConnection { db in
             try db.execute(sql: "PRAGMA max_page_count = 1073741823")
         }
         try writer.commit(step: 50_100, state: stepState(50_100))

@@ -165,15 +165,15 @@ struct MigrationTests {
             let ledger = try Ledger(
                 path: directory.path("\(durability).sqlite"),
                 configuration: LedgerConfiguration(durability: durability, busyTimeout: 2.5))
-            let synchronous = try ledger.pool.writeWithoutTransaction { db in
+            let synchronous = try ledger.withSQLiteConnection { db in
                 try Int.fetchOne(db, sql: "PRAGMA synchronous")
             }
             #expect(synchronous == expected, "\(durability)")
-            let timeout = try ledger.pool.writeWithoutTransaction { db in
+            let timeout = try ledger.withSQLiteConnection { db in
                 try Int.fetchOne(db, sql: "PRAGMA busy_timeout")
             }
             #expect(timeout == 2500)
-            let journal = try ledger.pool.writeWithoutTransaction { db in
+            let journal = try ledger.withSQLiteConnection { db in
                 try String.fetchOne(db, sql: "PRAGMA journal_mode")
             }
             #expect(journal == "wal")

@@ -183,7 +183,7 @@ struct SQLSurfaceTests {
         let ledger = try Ledger.openReadOnly(path: path)
         var names: [String] = []
         var rows: [[String]] = []
-        try ledger.queryValues("SELECT step, rate FROM rate_history WHERE step < 3 ORDER BY step") {
+        try ledger.query("SELECT step, rate FROM rate_history WHERE step < 3 ORDER BY step") {
             names = $0
         } row: {
             rows.append($0.map(\.description))

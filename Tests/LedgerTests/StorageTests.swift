@@ -25,7 +25,7 @@ struct StorageTests {
         let ledger = try Ledger.openReadOnly(path: path)
         var bytes: Int64 = -1
         var rows: Int64 = -1
-        try ledger.queryValues(
+        try ledger.query(
             "SELECT sum(pgsize), (SELECT count(*) FROM rate_log) FROM dbstat WHERE name = 'rate_log'",
             row: { row in
                 if case .integer(let value) = row[0] { bytes = value }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Recomputes a run's hash chain from the tables and checks that the history is
 /// complete: every row each commit wrote is present once, in the canonical history or
@@ -52,47 +51,40 @@ struct ChainVerifier {
     ///
     /// - parameter window: verify only the last `window` links, or all when nil.
     /// - parameter discarding: damaged checkpoints an attach is about to delete on request.
-    init(_ db: Database, runID: Int64, runName: String, committed: Int64, window: Int?, discarding: Set<Int64> = [])
+    init(
+        _ tx: any LedgerTransaction, runID: Int64, runName: String, committed: Int64, window: Int?,
+        discarding: Set<Int64> = []
+    )
         throws
     {
         self.discarding = discarding
         self.runName = runName
         self.committed = committed
         self.isWindow = window != nil
-        run = try ChainFacts.run(db, runID: runID)
-        versions = try ChainFacts.versions(db, runID: runID)
-        segments = try ChainFacts.segments(db, runID: runID)
+        run = try ChainFacts.run(tx, runID: runID)
+        versions = try ChainFacts.versions(tx, runID: runID)
+        segments = try ChainFacts.segments(tx, runID: runID)
         let all: [ChainLink]
         if let window {
-            all = try ChainLink.last(window + 1, db, runID: runID)
+            all = try tx.chainLinks(runID: runID, last: window + 1)
             windowSize = window
         } else {
-            all = try ChainLink.all(db, runID: runID)
+            all = try tx.chainLinks(runID: runID, last: nil)
         }
         var groups: [Int64: [(step: Int64, rate: Double, loss: Double?, by: Int64)]] = [:]
         var total = 0
-        for row in try Row.fetchAll(
-            db,
-            sql:
-                "SELECT step, rate, loss, segment_id, superseded_by FROM rate_log_superseded WHERE run_id = ? ORDER BY step",
-            arguments: [runID])
-        {
-            let segment: Int64 = (try row.value("segment_id", as: Int64?.self)) ?? -1
-            groups[segment, default: []].append(
-                (
-                    try row.value("step"), (try row.value("rate", as: Double?.self)) ?? .nan,
-                    try row.value("loss"), try row.value("superseded_by")
-                ))
+        for row in try tx.supersededRates(runID: runID) {
+            groups[row.segmentID ?? -1, default: []].append((row.step, row.rate ?? .nan, row.loss, row.supersededBy))
             total += 1
         }
         superseded = groups
         supersededTotal = total
-        try checkLinks(db, runID: runID, links: all)
+        try checkLinks(tx, runID: runID, links: all)
     }
 
     // MARK: - Structure
 
-    private mutating func checkLinks(_ db: Database, runID: Int64, links all: [ChainLink]) throws {
+    private mutating func checkLinks(_ tx: any LedgerTransaction, runID: Int64, links all: [ChainLink]) throws {
         guard let firstLink = all.first else {
             findings.add(
                 .chainMismatch, step: nil,
@@ -134,7 +126,7 @@ struct ChainVerifier {
             rowsVerified.insert(link.seq)
         }
         if isWindow, !links.contains(where: { $0.kind == "create" || $0.kind == "attach" }) {
-            try checkLatestOpening(db, runID: runID)
+            try checkLatestOpening(tx, runID: runID)
         }
         var minimumFrom = Int64.max
         var tiles: [(from: Int64, cut: Int64, seq: Int64)] = []
@@ -154,7 +146,7 @@ struct ChainVerifier {
             let cut = min(link.toStep, movers.map(\.resume).min() ?? link.toStep)
             if cut > link.fromStep { tiles.append((link.fromStep, cut, link.seq)) }
             guard rowsVerified.contains(link.seq) else {
-                try checkEnds(db, runID: runID, link: link, cut: cut)
+                try checkEnds(tx, runID: runID, link: link, cut: cut)
                 continue
             }
             let commit = Commit(link: link, previous: previous, cut: cut, movers: movers)
@@ -176,10 +168,10 @@ struct ChainVerifier {
             )
         }
         if isWindow {
-            try checkKeptCheckpoints(db, runID: runID)
+            try checkKeptCheckpoints(tx, runID: runID)
             checkNewerRecords(links: links)
         } else {
-            try checkRecords(db, runID: runID, links: links)
+            try checkRecords(tx, runID: runID, links: links)
         }
     }
 
@@ -205,33 +197,22 @@ struct ChainVerifier {
 
     /// For a resume: each kept checkpoint's bytes match its SHA-256, and a commit link
     /// wrote it (a few rows and one indexed lookup each, whatever the history's length).
-    private mutating func checkKeptCheckpoints(_ db: Database, runID: Int64) throws {
-        let legacyEnd =
-            try Int64.fetchOne(
-                db, sql: "SELECT to_step FROM chain_link WHERE run_id = ? AND kind = 'legacy'", arguments: [runID])
-            ?? -1
-        for row in try Row.fetchAll(
-            db, sql: "SELECT step, sha256, segment_id, state, file FROM checkpoint WHERE run_id = ? ORDER BY step",
-            arguments: [runID])
-        {
-            let step: Int64 = try row.value("step")
-            let sha: String? = try row.value("sha256")
-            let state = (try row.value("state", as: Data?.self)) ?? Data()
+    private mutating func checkKeptCheckpoints(_ tx: any LedgerTransaction, runID: Int64) throws {
+        let legacyEnd = try tx.legacyChainEnd(runID: runID) ?? -1
+        for checkpoint in try tx.checkpoints(runID: runID).reversed() {
+            let step = checkpoint.step
+            let sha = checkpoint.sha256
+            let state = checkpoint.state
             // A file checkpoint's bytes are in the trainer's folder: an attach checks them there.
-            let isFile = (try row.value("file", as: String?.self)) != nil
+            let isFile = checkpoint.file != nil
             if !isFile, SHA256Hex.digest(state) != sha, !discarding.contains(step) {
                 findings.add(
                     .checkpointChecksumMismatch, step: step,
                     "the checkpoint at step \(step) no longer matches its SHA-256")
             }
             guard step > legacyEnd else { continue }
-            let chained =
-                try Bool.fetchOne(
-                    db,
-                    sql: """
-                        SELECT EXISTS (SELECT 1 FROM chain_link WHERE run_id = ? AND kind = 'commit' AND to_step = ?
-                            AND checkpoint_sha256 = ? AND segment_id = ?)
-                        """, arguments: [runID, step, sha, try row.value("segment_id", as: Int64?.self)]) ?? false
+            let chained = try tx.hasCheckpointCommit(
+                runID: runID, step: step, sha256: sha, segmentID: .some(checkpoint.segmentID))
             if !chained {
                 findings.add(
                     .checkpointNotInChain, step: step,
@@ -243,21 +224,10 @@ struct ChainVerifier {
 
     /// For a resume whose recent links are all commits: the latest link that opened a
     /// segment, which vouches for the run's settings, schedule versions and segments.
-    private mutating func checkLatestOpening(_ db: Database, runID: Int64) throws {
-        guard
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT \(ChainLink.columns) FROM chain_link WHERE run_id = ? AND kind IN ('create', 'attach')
-                    ORDER BY seq DESC LIMIT 1
-                    """, arguments: [runID])
-        else { return }
-        let link = try ChainLink(row: row)
-        let previous =
-            try String.fetchOne(
-                db, sql: "SELECT digest FROM chain_link WHERE run_id = ? AND seq = ?", arguments: [runID, link.seq - 1])
-            ?? ""
-        let name = try ChainFacts.name(db, runID: runID, atLink: link.seq, current: run.name)
+    private mutating func checkLatestOpening(_ tx: any LedgerTransaction, runID: Int64) throws {
+        guard let link = try tx.latestOpeningLink(runID: runID) else { return }
+        let previous = try tx.chainDigest(runID: runID, seq: link.seq - 1) ?? ""
+        let name = try ChainFacts.name(tx, runID: runID, atLink: link.seq, current: run.name)
         let header = link.header(
             previous: previous, run: (name, run.settingsSHA256), versions: versions, segments: segments)
         compare(link, header: header.text, digest: CommitDigest.digest(header: header.text))
@@ -266,12 +236,9 @@ struct ChainVerifier {
 
     /// For a commit whose rows a resume does not read: its first and last rows are where
     /// they belong (catches a history emptied or cut at its tail).
-    private mutating func checkEnds(_ db: Database, runID: Int64, link: ChainLink, cut: Int64) throws {
+    private mutating func checkEnds(_ tx: any LedgerTransaction, runID: Int64, link: ChainLink, cut: Int64) throws {
         for step in [link.firstRowStep, link.lastRowStep].compactMap({ $0 }) where step < cut && step >= firstStep {
-            let present =
-                try Bool.fetchOne(
-                    db, sql: "SELECT EXISTS (SELECT 1 FROM rate_log WHERE run_id = ? AND step = ?)",
-                    arguments: [runID, step]) ?? false
+            let present = try tx.hasRate(runID: runID, step: step)
             if !present {
                 report(missing: [step], unexpected: [], link: link)
             }
@@ -306,7 +273,7 @@ struct ChainVerifier {
     }
 
     /// Segments, schedule versions, checkpoints and status against the whole chain.
-    private mutating func checkRecords(_ db: Database, runID: Int64, links: [ChainLink]) throws {
+    private mutating func checkRecords(_ tx: any LedgerTransaction, runID: Int64, links: [ChainLink]) throws {
         let chained = links.filter { $0.kind != "legacy" }
         let opened = Set(chained.filter { $0.kind == "create" || $0.kind == "attach" }.compactMap(\.segmentID))
         let legacy = links.first?.kind == "legacy"
@@ -334,14 +301,11 @@ struct ChainVerifier {
             let keep = Int(link.keepCheckpoints ?? Int64(kept.count))
             for step in kept.keys.sorted(by: >).dropFirst(max(keep, 1)) { kept[step] = nil }
         }
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT step, sha256, segment_id FROM checkpoint WHERE run_id = ? ORDER BY step",
-            arguments: [runID])
         var seen: Set<Int64> = []
-        for row in rows {
-            let step: Int64 = try row.value("step")
-            let sha: String? = try row.value("sha256")
-            let segment: Int64? = try row.value("segment_id")
+        for checkpoint in try tx.checkpoints(runID: runID).reversed() {
+            let step = checkpoint.step
+            let sha = checkpoint.sha256
+            let segment = checkpoint.segmentID
             seen.insert(step)
             guard let expected = kept[step] else {
                 if legacy, step <= firstStep { continue }
@@ -365,7 +329,7 @@ struct ChainVerifier {
             )
         }
         // Status: running while the last segment is open, else its end reason.
-        let status = try String.fetchOne(db, sql: "SELECT status FROM run WHERE id = ?", arguments: [runID]) ?? "?"
+        let status = try tx.run(id: runID)?.status ?? "?"
         if let last = segments.keys.max().flatMap({ segments[$0] }) {
             let expected = last.1.reason ?? "running"
             if status != expected {

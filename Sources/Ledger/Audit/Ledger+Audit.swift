@@ -1,6 +1,4 @@
 import Foundation
-import GRDB
-import GRDBSQLite
 import Schedules
 
 extension Ledger {
@@ -25,11 +23,9 @@ extension Ledger {
     ///
     /// - parameter run: the run's name.
     /// - returns: the report; `isClean` when nothing is wrong.
-    /// - throws: `LedgerError` `.runNotFound` naming the run, or an SQLite error code.
+    /// - throws: `LedgerError` `.runNotFound` naming the run.
     public func audit(run name: String) throws -> AuditReport {
-        try LedgerError.translating(path: path, "audit run \(name)") {
-            try pool.read { db in try audit(db, name: name) }
-        }
+        try store.read("audit run \(name)") { tx in try audit(tx, name: name) }
     }
 
     /// Audits every run, by name. See `audit(run:)`.
@@ -37,24 +33,20 @@ extension Ledger {
         try runs().map { try audit(run: $0.name) }
     }
 
-    private func audit(_ db: Database, name: String) throws -> AuditReport {
-        let runID = try runID(db, named: name)
-        let committed = try Int64.fetchOne(db, sql: "SELECT step FROM run WHERE id = ?", arguments: [runID]) ?? 0
+    private func audit(_ tx: any LedgerTransaction, name: String) throws -> AuditReport {
+        guard let run = try tx.run(named: name) else { throw runNotFound(name) }
+        let runID = run.id
+        let committed = run.step
         var findings = FindingCollector()
 
         // Schedules: checksums, decoding.
-        let versions = try Row.fetchAll(
-            db,
-            sql:
-                "SELECT id, from_step, config, dtype, sha256 FROM schedule_version WHERE run_id = ? ORDER BY from_step, id",
-            arguments: [runID])
+        let versions = try tx.scheduleVersions(runID: runID).sorted { ($0.fromStep, $0.id) < ($1.fromStep, $1.id) }
         var schedules: [(start: Int64, id: Int64, value: (any LearningRateSchedule)?)] = []
-        for row in versions {
-            let from: Int64 = try row.value("from_step")
-            let config: String = try row.value("config")
-            let recorded: String = try row.value("sha256")
-            let id: Int64 = try row.value("id")
-            if SHA256Hex.digest(config) != recorded {
+        for version in versions {
+            let from = version.fromStep
+            let config = version.config
+            let id = version.id
+            if SHA256Hex.digest(config) != version.sha256 {
                 findings.add(
                     .scheduleTampered, step: from,
                     "the schedule in force from step \(from) (schedule_version \(id)) no longer matches its SHA-256: it was edited outside lrledger"
@@ -62,7 +54,7 @@ extension Ledger {
             }
             do {
                 schedules.append(
-                    (from, id, try StoredSchedule.decode(config: config, dtype: try row.value("dtype"), runName: name)))
+                    (from, id, try StoredSchedule.decode(config: config, dtype: version.dtype, runName: name)))
             } catch let error as LedgerError {
                 findings.add(
                     .scheduleUnusable, step: from, "the schedule from step \(from) cannot be used: \(error.message)")
@@ -73,15 +65,15 @@ extension Ledger {
             findings.add(.scheduleUnusable, step: 0, "the first schedule takes effect at step \(first.start), not 0")
         }
         let timeline = LatestRecorded(schedules).intervals
-        var chain = try ChainVerifier(db, runID: runID, runName: name, committed: committed, window: nil)
+        var chain = try ChainVerifier(tx, runID: runID, runName: name, committed: committed, window: nil)
 
         // Segments: continuity.
-        let segments = try Self.segments(db, runID: runID)
+        let segments = try tx.segments(runID: runID).map(\.publicSegment)
         checkSegments(segments, committed: committed, into: &findings)
 
         // Checkpoints: checksums, counter.
         // A file checkpoint's bytes are in the trainer's folder: a resume checks them there.
-        let checkpoints = try Checkpoint.fetchAll(db, runID: runID).reversed()
+        let checkpoints = try tx.checkpoints(runID: runID).map(\.checkpoint).reversed()
         for checkpoint in checkpoints where checkpoint.file == nil {
             if SHA256Hex.digest(checkpoint.state) != checkpoint.sha256 {
                 findings.add(
@@ -99,20 +91,12 @@ extension Ledger {
         // Rates: streamed.
         let endSteps = Dictionary(segments.map { ($0.id, $0.endStep) }, uniquingKeysWith: { first, _ in first })
         var resolver = SegmentResolver(segments: segments.map { (start: $0.startStep, id: $0.id) })
-        let statement = try db.makeStatement(
-            sql: "SELECT step, rate, loss FROM rate_log WHERE run_id = ? ORDER BY step")
-        let handle = statement.sqliteStatement
-        sqlite3_bind_int64(handle, 1, runID)
-        defer { sqlite3_reset(handle) }
         var rows: Int64 = 0
         var previous: Int64?
         var versionIndex = -1
-        while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { break }
-            guard code == SQLITE_ROW else { throw Self.stepError(db) }
+        try tx.rates(runID: runID, from: Int64.min, to: Int64.max) { row in
             rows += 1
-            let step = sqlite3_column_int64(handle, 0)
+            let step = row.step
             if let previous, step <= previous {
                 findings.add(.duplicateStep, step: step, "step \(step) appears after step \(previous) in the history")
             }
@@ -132,25 +116,21 @@ extension Ledger {
                 findings.add(.rowOutsideSegment, step: step, "step \(step) comes before the first segment's start")
             }
             if step >= chain.firstStep {
-                let loss: Double? =
-                    sqlite3_column_type(handle, 2) == SQLITE_NULL ? nil : sqlite3_column_double(handle, 2)
-                chain.row(step: step, rate: sqlite3_column_double(handle, 1), loss: loss)
+                chain.row(step: step, rate: row.rate, loss: row.loss)
             }
-            guard sqlite3_column_type(handle, 1) == SQLITE_FLOAT else {
-                findings.add(
-                    .rateNotReal, step: step,
-                    "the rate at step \(step) is not a REAL value (\(Self.typeName(sqlite3_column_type(handle, 1))))")
-                continue
+            if let storage = row.rateStorage {
+                findings.add(.rateNotReal, step: step, "the rate at step \(step) is not a REAL value (\(storage))")
+                return
             }
-            let rate = sqlite3_column_double(handle, 1)
+            let rate = row.rate
             while versionIndex + 1 < timeline.count, timeline[versionIndex + 1].start <= step {
                 versionIndex += 1
             }
             guard versionIndex >= 0 else {
                 findings.add(.scheduleUnusable, step: step, "no schedule is in force at step \(step)")
-                continue
+                return
             }
-            guard let schedule = timeline[versionIndex].value else { continue }
+            guard let schedule = timeline[versionIndex].value else { return }
             let expected = schedule.rate(at: step)
             if rate.bitPattern != expected.bitPattern, !(rate == 0 && expected == 0) {
                 findings.add(
@@ -160,14 +140,12 @@ extension Ledger {
             }
         }
         chain.finish()
-        let superseded =
-            try Int64.fetchOne(db, sql: "SELECT count(*) FROM rate_log_superseded WHERE run_id = ?", arguments: [runID])
-            ?? 0
+        let superseded = try tx.supersededCount(runID: runID)
         return AuditReport(
             run: name, rowsChecked: rows, segmentsChecked: segments.count, schedulesChecked: versions.count,
             checkpointsChecked: checkpoints.count, supersededRows: superseded,
             findings: findings.finished() + chain.findings.finished(), linksChecked: chain.linksChecked,
-            chainHead: try ChainLink.last(1, db, runID: runID).last?.digest)
+            chainHead: try tx.chainLinks(runID: runID, last: 1).last?.digest)
     }
 
     private func checkSegments(_ segments: [RunSegment], committed: Int64, into findings: inout FindingCollector) {
@@ -195,16 +173,6 @@ extension Ledger {
             findings.add(
                 .segmentInconsistent, step: end,
                 "the last segment (\(last.id)) ended at step \(end) but the committed step is \(committed)")
-        }
-    }
-
-    private static func typeName(_ type: Int32) -> String {
-        switch type {
-        case SQLITE_INTEGER: "INTEGER"
-        case SQLITE_TEXT: "TEXT"
-        case SQLITE_BLOB: "BLOB"
-        case SQLITE_NULL: "NULL"
-        default: "REAL"
         }
     }
 }

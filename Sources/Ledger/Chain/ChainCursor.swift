@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Where a run's hash chain stands for one writer: the next link's number, the last
 /// link's digest, and the facts every link of the segment repeats. Advanced only after
@@ -11,18 +10,18 @@ struct ChainCursor {
     var versions: [ChainHeader.Version]
 
     /// The cursor after the run's last link, with the facts as the tables hold them now.
-    static func load(_ db: Database, runID: Int64) throws -> ChainCursor {
-        let last = try ChainLink.last(1, db, runID: runID).last
+    static func load(_ tx: any LedgerTransaction, runID: Int64) throws -> ChainCursor {
+        let last = try tx.chainLinks(runID: runID, last: 1).last
         return ChainCursor(
             nextSeq: (last?.seq ?? 0) + 1, previous: last?.digest ?? "",
-            run: try ChainFacts.run(db, runID: runID), versions: try ChainFacts.versions(db, runID: runID))
+            run: try ChainFacts.run(tx, runID: runID), versions: try ChainFacts.versions(tx, runID: runID))
     }
 
     /// Appends a link that opens or closes a segment (`create`, `attach`, `close`),
     /// hashing the facts as the tables hold them after the change, and returns the
     /// cursor after it.
     func appendEvent(
-        _ db: Database, runID: Int64, kind: String, segmentID: Int64, from: Int64, to: Int64,
+        _ tx: any LedgerTransaction, runID: Int64, kind: String, segmentID: Int64, from: Int64, to: Int64,
         checkpointSHA256: String? = nil, closed: [Int64] = [], discarded: [(step: Int64, sha256: String)] = [],
         now: String
     ) throws -> ChainCursor {
@@ -31,11 +30,11 @@ struct ChainCursor {
             checkpointSHA256: checkpointSHA256, scheduleVersionID: versions.last?.id, closedSegments: closed,
             discardedCheckpoints: discarded)
         let header = link.header(
-            previous: previous, run: run, versions: versions, segments: try ChainFacts.segments(db, runID: runID)
+            previous: previous, run: run, versions: versions, segments: try ChainFacts.segments(tx, runID: runID)
         ).text
         link.header = header
         link.digest = CommitDigest.digest(header: header)
-        try link.insert(db, runID: runID, at: now)
+        try tx.insertChainLink(link, runID: runID, at: now)
         var next = self
         next.nextSeq += 1
         next.previous = link.digest
@@ -45,7 +44,7 @@ struct ChainCursor {
     /// Appends a `rename` link: the run, already renamed in this transaction, had the
     /// name `from` before it. The link opens no segment; its header vouches for the new
     /// name, the settings and the schedule versions, and names the old one.
-    func appendRename(_ db: Database, runID: Int64, from oldName: String, step: Int64, now: String) throws
+    func appendRename(_ tx: any LedgerTransaction, runID: Int64, from oldName: String, step: Int64, now: String) throws
         -> ChainCursor
     {
         var link = ChainLink(
@@ -55,7 +54,7 @@ struct ChainCursor {
         let header = link.header(previous: previous, run: run, versions: versions, segments: [:]).text
         link.header = header
         link.digest = CommitDigest.digest(header: header)
-        try link.insert(db, runID: runID, at: now)
+        try tx.insertChainLink(link, runID: runID, at: now)
         var next = self
         next.nextSeq += 1
         next.previous = link.digest

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// One stored link of a run's hash chain (a `chain_link` row).
 struct ChainLink {
@@ -21,39 +20,6 @@ struct ChainLink {
     var digest: String
     /// For a `rename` link: the run's name before it.
     var renamedFrom: String? = nil
-
-    /// The columns `init(row:)` reads.
-    static let columns = """
-        seq, kind, segment_id, from_step, to_step, row_count, first_row_step, last_row_step, rows_sha256,
-        checkpoint_sha256, keep_checkpoints, schedule_version_id, closed_segments, discarded_checkpoints, header, digest,
-        renamed_from
-        """
-
-    init(row: Row) throws {
-        seq = try row.value("seq")
-        kind = try row.value("kind")
-        segmentID = try row.value("segment_id")
-        fromStep = try row.value("from_step")
-        toStep = try row.value("to_step")
-        rowCount = try row.value("row_count")
-        firstRowStep = try row.value("first_row_step")
-        lastRowStep = try row.value("last_row_step")
-        checkpointSHA256 = try row.value("checkpoint_sha256")
-        rowsSHA256 = try row.value("rows_sha256")
-        keepCheckpoints = try row.value("keep_checkpoints")
-        scheduleVersionID = try row.value("schedule_version_id")
-        closedSegments = ((try row.value("closed_segments", as: String?.self)) ?? "").split(separator: ",")
-            .compactMap { Int64($0) }
-        discardedCheckpoints = ((try row.value("discarded_checkpoints", as: String?.self)) ?? "")
-            .split(separator: ",").compactMap { entry in
-                let parts = entry.split(separator: ":", maxSplits: 1)
-                guard parts.count == 2, let step = Int64(parts[0]) else { return nil }
-                return (step, String(parts[1]))
-            }
-        header = (try row.value("header", as: String?.self)) ?? ""
-        digest = (try row.value("digest", as: String?.self)) ?? ""
-        renamedFrom = try row.value("renamed_from")
-    }
 
     init(
         seq: Int64, kind: String, segmentID: Int64?, fromStep: Int64, toStep: Int64, rowCount: Int64 = 0,
@@ -109,36 +75,25 @@ struct ChainLink {
             closed: closed, discarded: discardedCheckpoints.map { ($0.step, $0.sha256) }, renamedFrom: renamedFrom)
     }
 
-    /// Stores the link.
-    func insert(_ db: Database, runID: Int64, at now: String) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO chain_link (run_id, seq, kind, segment_id, from_step, to_step, row_count, first_row_step,
-                    last_row_step, rows_sha256, checkpoint_sha256, keep_checkpoints, schedule_version_id,
-                    closed_segments, discarded_checkpoints, header, digest, at, renamed_from)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            runID, seq, kind, segmentID, fromStep, toStep, rowCount, firstRowStep, lastRowStep, rowsSHA256,
-            checkpointSHA256,
-            keepCheckpoints, scheduleVersionID, closedSegments.map { "\($0)" }.joined(separator: ","),
-            discardedCheckpoints.map { "\($0.step):\($0.sha256)" }.joined(separator: ","),
-            kind == "commit" ? "" : header, digest, now, renamedFrom,
-        ])
+    /// Segment ids as stored: comma-separated.
+    static func segmentList(_ text: String?) -> [Int64] {
+        (text ?? "").split(separator: ",").compactMap { Int64($0) }
     }
 
-    /// The run's links in order.
-    static func all(_ db: Database, runID: Int64) throws -> [ChainLink] {
-        try Row.fetchAll(
-            db, sql: "SELECT \(columns) FROM chain_link WHERE run_id = ? ORDER BY seq", arguments: [runID]
-        ).map(ChainLink.init(row:))
+    /// Checkpoints as stored: comma-separated `step:sha256` pairs.
+    static func checkpointList(_ text: String?) -> [(step: Int64, sha256: String)] {
+        (text ?? "").split(separator: ",").compactMap { entry in
+            let parts = entry.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, let step = Int64(parts[0]) else { return nil }
+            return (step, String(parts[1]))
+        }
     }
 
-    /// The run's last `count` links in order.
-    static func last(_ count: Int, _ db: Database, runID: Int64) throws -> [ChainLink] {
-        try Row.fetchAll(
-            db, sql: "SELECT \(columns) FROM chain_link WHERE run_id = ? ORDER BY seq DESC LIMIT ?",
-            arguments: [runID, count]
-        ).map(ChainLink.init(row:)).reversed()
+    /// `closedSegments` in its stored form.
+    var closedSegmentsText: String { closedSegments.map { "\($0)" }.joined(separator: ",") }
+
+    /// `discardedCheckpoints` in its stored form.
+    var discardedCheckpointsText: String {
+        discardedCheckpoints.map { "\($0.step):\($0.sha256)" }.joined(separator: ",")
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension Ledger {
     // MARK: - Managing runs
@@ -10,9 +9,7 @@ extension Ledger {
     /// - throws: `LedgerError` with `.runNotFound`, `.runBusy` (a live writer holds the
     ///   run), `.runExists` or `.similarRunExists` (a rename's new name), `.invalidArgument`.
     public func checkChange(_ change: RunChange) throws {
-        try LedgerError.translating(path: path, change.action) {
-            try pool.read { db in _ = try checkedRun(db, change) }
-        }
+        try store.read(change.action) { tx in _ = try checkedRun(tx, change) }
     }
 
     /// `checkChange(_:)` on the ledger at `path`, opened read-only: nothing is written and
@@ -40,8 +37,8 @@ extension Ledger {
     @discardableResult
     public func deleteRun(named name: String) throws -> DeletedRun {
         let change = RunChange.delete(run: name)
-        let deleted = try inChangeTransaction(change) { db, runID in
-            try delete(db, runID: runID, name: name)
+        let deleted = try inChangeTransaction(change) { tx, run in
+            try delete(tx, run: run)
         }
         logger.debug(
             "deleted run",
@@ -60,16 +57,15 @@ extension Ledger {
     ///   `.similarRunExists`, `.invalidArgument`, `.readOnly`, `.busy`, `.databaseFull`.
     public func renameRun(_ name: String, to newName: String) throws {
         let change = RunChange.rename(run: name, to: newName)
-        try inChangeTransaction(change) { db, runID in
+        try inChangeTransaction(change) { tx, run in
             let now = Timestamp.now()
-            let step = try Int64.fetchOne(db, sql: "SELECT step FROM run WHERE id = ?", arguments: [runID]) ?? 0
-            try db.execute(
-                sql: "UPDATE run SET name = ?, updated_at = ? WHERE id = ?", arguments: [newName, now, runID])
+            try tx.renameRun(id: run.id, to: newName, now: now)
             let me = ProcessIdentity.current
-            try RunEvents.record(
-                db, run: runID, segment: nil, at: now, kind: "renamed", step: step,
+            try tx.recordEvent(
+                runID: run.id, segmentID: nil, at: now, kind: .renamed, step: run.step,
                 message: "renamed from \(name) to \(newName) by pid \(me.pid) on host \(me.host)")
-            _ = try ChainCursor.load(db, runID: runID).appendRename(db, runID: runID, from: name, step: step, now: now)
+            _ = try ChainCursor.load(tx, runID: run.id).appendRename(
+                tx, runID: run.id, from: name, step: run.step, now: now)
         }
         logger.debug("renamed run", metadata: ["run": "\(newName)", "from": "\(name)"])
     }
@@ -83,67 +79,55 @@ extension Ledger {
     ///   note, or one holding control characters other than line breaks and tabs),
     ///   `.readOnly`, `.busy`, `.databaseFull`.
     public func addNote(toRun name: String, _ text: String) throws {
-        try inChangeTransaction(.note(run: name, text: text)) { db, runID in
-            let step = try Int64.fetchOne(db, sql: "SELECT step FROM run WHERE id = ?", arguments: [runID])
-            try RunEvents.record(
-                db, run: runID, segment: nil, at: Timestamp.now(), kind: "note", step: step, message: text)
+        try inChangeTransaction(.note(run: name, text: text)) { tx, run in
+            try tx.recordEvent(
+                runID: run.id, segmentID: nil, at: Timestamp.now(), kind: .note, step: run.step, message: text)
         }
     }
 
     // MARK: - Rules
 
-    /// Runs `body` in an IMMEDIATE transaction after the change's checks, with the run's id.
+    /// Runs `body` in one write transaction after the change's checks, with the run.
     @discardableResult
-    private func inChangeTransaction<T>(_ change: RunChange, _ body: (Database, Int64) throws -> T) throws -> T {
-        let pool = try writablePool(for: change.action)
-        return try LedgerError.translating(path: path, change.action) {
-            try pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db, try checkedRun(db, change))
-                    return .commit
-                }
-                guard let result else { throw LedgerError(.sqlite, "\(change.action) did not complete") }
-                return result
-            }
-        }
+    private func inChangeTransaction<T>(_ change: RunChange, _ body: (any LedgerTransaction, StoredRun) throws -> T)
+        throws -> T
+    {
+        try store.write(change.action) { tx in try body(tx, try checkedRun(tx, change)) }
     }
 
-    /// The run's id, after every check the change needs; throws the refusal.
-    private func checkedRun(_ db: Database, _ change: RunChange) throws -> Int64 {
+    /// The run, after every check the change needs; throws the refusal.
+    private func checkedRun(_ tx: any LedgerTransaction, _ change: RunChange) throws -> StoredRun {
         if case .note(_, let text) = change, let problem = Self.noteProblem(text) {
             throw LedgerError(.invalidArgument, "cannot add the note to run \(change.run): \(problem)")
         }
-        guard
-            let runID = try Int64.fetchOne(db, sql: "SELECT id FROM run WHERE name = ?", arguments: [change.run])
-        else {
-            throw LedgerError(.runNotFound, "cannot \(change.action): there is no run named \(change.run) in \(path)")
+        guard let run = try tx.run(named: change.run) else {
+            throw LedgerError(
+                .runNotFound, "cannot \(change.action): there is no run named \(change.run) in \(location)")
         }
         if case .rename(let name, let newName) = change {
-            try checkNewName(db, newName, renaming: name)
+            try checkNewName(tx, newName, renaming: name)
         }
         do {
-            _ = try deadSegmentHolders(db, runName: change.run, runID: runID)
+            _ = try deadSegmentHolders(tx, runName: change.run, runID: run.id)
         } catch let error as LedgerError where error.code == .runBusy {
             throw LedgerError(.runBusy, "cannot \(change.action): \(error.message)")
         }
-        return runID
+        return run
     }
 
     /// Refuses a new name that is invalid, taken, or close to another run's.
-    private func checkNewName(_ db: Database, _ newName: String, renaming name: String) throws {
+    private func checkNewName(_ tx: any LedgerTransaction, _ newName: String, renaming name: String) throws {
         if newName == name {
             throw LedgerError(.invalidArgument, "run \(name) already has that name; give a different new name")
         }
         if let problem = RunName.problem(newName) {
             throw LedgerError(.invalidArgument, "cannot rename run \(name): \(problem)")
         }
-        let names = try String.fetchAll(
-            db, sql: "SELECT name FROM run WHERE name <> ? ORDER BY name", arguments: [name])
+        let names = try tx.runNames().filter { $0 != name }
         if names.contains(newName) {
             throw LedgerError(
                 .runExists,
-                "cannot rename run \(name) to \(newName): a run of that name already exists in \(path); choose another name"
+                "cannot rename run \(name) to \(newName): a run of that name already exists in \(location); choose another name"
             )
         }
         let similar = names.filter { RunNameSimilarity.areSimilar($0, newName) }
@@ -172,49 +156,22 @@ extension Ledger {
         return nil
     }
 
-    /// Deletes the run's rows, child tables first, after recording it in `deleted_run`.
-    private func delete(_ db: Database, runID: Int64, name: String) throws -> DeletedRun {
-        func count(_ table: String) throws -> Int64 {
-            try Int64.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE run_id = ?", arguments: [runID]) ?? 0
-        }
-        guard
-            let run = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT status, step, target_steps, settings, created_at,
-                        (SELECT config FROM schedule_version WHERE run_id = run.id AND from_step <= run.step
-                            ORDER BY id DESC LIMIT 1) AS schedule,
-                        (SELECT dtype FROM schedule_version WHERE run_id = run.id AND from_step <= run.step
-                            ORDER BY id DESC LIMIT 1) AS dtype,
-                        (SELECT digest FROM chain_link WHERE run_id = run.id ORDER BY seq DESC LIMIT 1) AS chain_head
-                    FROM run WHERE id = ?
-                    """, arguments: [runID])
-        else { throw LedgerError(.runNotFound, "cannot delete run \(name): there is no run named \(name) in \(path)") }
+    /// Deletes the run with everything that belongs to it, after recording it in `deleted_run`.
+    private func delete(_ tx: any LedgerTransaction, run: StoredRun) throws -> DeletedRun {
+        let counts = try tx.rowCounts(runID: run.id)
+        // The schedule version in force at the committed step, as stored.
+        let schedule = try tx.scheduleVersions(runID: run.id).last { $0.fromStep <= run.step }
         let me = ProcessIdentity.current
         let deleted = DeletedRun(
-            name: name, status: try run.value("status"), step: try run.value("step"),
-            rateRows: try count("rate_log"), supersededRows: try count("rate_log_superseded"),
-            segments: try count("segment"), checkpoints: try count("checkpoint"),
-            chainHead: try run.value("chain_head"), deletedAt: Timestamp.now())
-        try db.execute(
-            sql: """
-                INSERT INTO deleted_run (name, status, step, target_steps, schedule, dtype, settings, created_at,
-                    rate_rows, superseded_rows, segments, checkpoints, chain_head, deleted_at, pid, host)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                name, deleted.status, deleted.step, try run.value("target_steps", as: Int64.self),
-                try run.value("schedule", as: String?.self), try run.value("dtype", as: String?.self),
-                try run.value("settings", as: String.self), try run.value("created_at", as: String.self),
-                deleted.rateRows, deleted.supersededRows, deleted.segments, deleted.checkpoints, deleted.chainHead,
-                deleted.deletedAt, Int64(me.pid), me.host,
-            ])
-        for table in [
-            "rate_log", "rate_log_superseded", "checkpoint", "chain_link", "run_event", "schedule_version", "segment",
-        ] {
-            try db.execute(sql: "DELETE FROM \(table) WHERE run_id = ?", arguments: [runID])
-        }
-        try db.execute(sql: "DELETE FROM run WHERE id = ?", arguments: [runID])
+            name: run.name, status: run.status, step: run.step, rateRows: counts.rates,
+            supersededRows: counts.superseded, segments: counts.segments, checkpoints: counts.checkpoints,
+            chainHead: try tx.chainLinks(runID: run.id, last: 1).last?.digest, deletedAt: Timestamp.now())
+        try tx.deleteRun(
+            id: run.id,
+            record: DeletedRunRecord(
+                deleted: deleted, targetSteps: run.targetSteps, schedule: schedule?.config, dtype: schedule?.dtype,
+                settings: run.settings, createdAt: run.createdAt, pid: me.pid,
+                host: me.host))
         return deleted
     }
 }

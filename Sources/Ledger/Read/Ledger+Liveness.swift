@@ -1,5 +1,3 @@
-import GRDB
-
 extension Ledger {
     // MARK: - Liveness, as readers show it
 
@@ -10,16 +8,11 @@ extension Ledger {
     /// attach closes the segment). Other statuses are shown as stored.
     ///
     /// - returns: the status and the holder's last heartbeat, when a segment is open.
-    func judgedStatus(_ db: Database, runID: Int64, stored: RunStatus) throws -> (RunStatus, String?) {
+    func judgedStatus(_ tx: any LedgerTransaction, runID: Int64, stored: RunStatus) throws -> (RunStatus, String?) {
         guard stored == .running else { return (stored, nil) }
-        let holders = try Row.fetchAll(
-            db,
-            sql: "SELECT \(SegmentHolder.columns) FROM segment WHERE run_id = ? AND end_reason IS NULL ORDER BY id",
-            arguments: [runID]
-        ).map(SegmentHolder.init(row:))
-        guard let holder = holders.last else { return (.crashed, nil) }
+        guard let holder = try tx.openSegments(runID: runID).last?.holder else { return (.crashed, nil) }
         switch holder.liveness(
-            database: fileIdentity, leaseTimeout: configuration.leaseTimeout,
+            store: store.identity, leaseTimeout: configuration.leaseTimeout,
             nowMilliseconds: Timestamp.nowMilliseconds())
         {
         case .alive: return (.running, holder.heartbeatAt)

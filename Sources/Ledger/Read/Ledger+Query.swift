@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension Ledger {
     // MARK: - Read-only SQL
@@ -34,48 +33,11 @@ extension Ledger {
     ///   SQL, or what the callbacks throw, unchanged.
     public func query(
         _ sql: String, timeout: Double? = nil, columns: ([String]) throws -> Void = { _ in },
-        row: ([DatabaseValue]) throws -> Void
+        row: ([QueryValue]) throws -> Void
     ) throws {
         if let timeout, !(timeout.isFinite && timeout > 0) {
             throw LedgerError(.invalidArgument, "a query timeout must be a number of seconds > 0, got \(timeout)")
         }
-        let connection = try UserSQLConnection(
-            path: path, openName: DatabasePreflight.readOnlyOpenName(path: path),
-            busyTimeout: configuration.busyTimeout)
-        try connection.run(sql, timeout: timeout, columns: columns, row: row)
-    }
-
-    /// Runs SQL like `query(_:timeout:columns:row:)`, giving each row's values as
-    /// `QueryValue`s, so callers need not import GRDB.
-    ///
-    /// ```swift
-    /// try ledger.queryValues("SELECT * FROM runs") { print($0) } row: { print($0.map(\.description)) }
-    /// ```
-    ///
-    /// - parameter sql: one or more SQL statements.
-    /// - parameter timeout: seconds after which a running query is interrupted; nil for no bound.
-    /// - parameter columns: called with the column names before each statement's rows.
-    /// - parameter row: called with each row's values, in column order.
-    /// - throws: as `query(_:timeout:columns:row:)`.
-    public func queryValues(
-        _ sql: String, timeout: Double? = nil, columns: ([String]) throws -> Void = { _ in },
-        row: ([QueryValue]) throws -> Void
-    ) throws {
-        try query(sql, timeout: timeout, columns: columns) { values in
-            try row(values.map(QueryValue.init))
-        }
-    }
-}
-
-extension QueryValue {
-    /// The value of a GRDB `DatabaseValue`.
-    init(_ value: DatabaseValue) {
-        switch value.storage {
-        case .null: self = .null
-        case .int64(let integer): self = .integer(integer)
-        case .double(let real): self = .real(real)
-        case .string(let text): self = .text(text)
-        case .blob(let data): self = .blob([UInt8](data))
-        }
+        try store.query(sql, timeout: timeout, columns: columns, row: row)
     }
 }

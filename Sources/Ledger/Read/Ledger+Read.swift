@@ -1,6 +1,4 @@
 import Foundation
-import GRDB
-import GRDBSQLite
 import Schedules
 
 extension Ledger {
@@ -9,20 +7,9 @@ extension Ledger {
     /// Lists every run, by name.
     ///
     /// - returns: one summary per run, from the `runs` view.
-    /// - throws: `LedgerError` on an SQLite failure.
+    /// - throws: `LedgerError` when the store fails.
     public func runs() throws -> [RunSummary] {
-        try LedgerError.translating(path: path, "list runs") {
-            try pool.read { db in
-                try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT runs.name, runs.status, runs.step, runs.target_steps, runs.schedule, runs.dtype,
-                            runs.created_at, runs.updated_at, run.id AS run_id
-                        FROM runs JOIN run ON run.name = runs.name ORDER BY runs.name
-                        """
-                ).map { try judged(db, $0) }
-            }
-        }
+        try store.read("list runs") { tx in try tx.runListing().map { try judged(tx, $0) } }
     }
 
     /// A run's summary and its stored settings, without counting its rows, so it costs
@@ -30,21 +17,11 @@ extension Ledger {
     /// before it resumes.
     ///
     /// - parameter name: the run's name.
-    /// - throws: `LedgerError` `.runNotFound` naming the run, or an SQLite error code.
+    /// - throws: `LedgerError` `.runNotFound` naming the run.
     public func summaryAndSettings(ofRun name: String) throws -> (summary: RunSummary, settings: String) {
-        try LedgerError.translating(path: path, "read run \(name)") {
-            try pool.read { db in
-                guard
-                    let row = try Row.fetchOne(
-                        db,
-                        sql: """
-                            SELECT runs.name, runs.status, runs.step, runs.target_steps, runs.schedule, runs.dtype,
-                                runs.created_at, runs.updated_at, run.settings, run.id AS run_id
-                            FROM runs JOIN run ON run.name = runs.name WHERE runs.name = ?
-                            """, arguments: [name])
-                else { throw runNotFound(name) }
-                return (try judged(db, row), try row.value("settings"))
-            }
+        try store.read("read run \(name)") { tx in
+            guard let listing = try tx.runListing(named: name) else { throw runNotFound(name) }
+            return (try judged(tx, listing), listing.settings)
         }
     }
 
@@ -54,40 +31,18 @@ extension Ledger {
     /// - parameter name: the run's name.
     /// - throws: `LedgerError` `.runNotFound` naming the run, or an SQLite error code.
     public func run(named name: String) throws -> RunDetail {
-        try LedgerError.translating(path: path, "read run \(name)") {
-            try pool.read { db in
-                let runID = try runID(db, named: name)
-                let summary = try judgedSummary(db, runID: runID, named: name)
-                let settings = try String.fetchOne(db, sql: "SELECT settings FROM run WHERE id = ?", arguments: [runID])
-                let segments = try Self.segments(db, runID: runID)
-                let schedules = try Self.scheduleVersions(db, runID: runID, run: name)
-                let checkpoint = try Checkpoint.fetchLatest(db, runID: runID)
-                let checkpointCount =
-                    try Int.fetchOne(db, sql: "SELECT count(*) FROM checkpoint WHERE run_id = ?", arguments: [runID])
-                    ?? 0
-                let loggedRows =
-                    try Int64.fetchOne(db, sql: "SELECT count(*) FROM rate_log WHERE run_id = ?", arguments: [runID])
-                    ?? 0
-                let supersededRows =
-                    try Int64.fetchOne(
-                        db, sql: "SELECT count(*) FROM rate_log_superseded WHERE run_id = ?", arguments: [runID]) ?? 0
-                let events = try Row.fetchAll(
-                    db,
-                    sql: "SELECT id, segment_id, at, kind, step, message FROM run_event WHERE run_id = ? ORDER BY id",
-                    arguments: [runID]
-                ).map {
-                    RunEvent(
-                        id: try $0.value("id"), segmentID: try $0.value("segment_id"), at: try $0.value("at"),
-                        kind: try $0.value("kind"), step: try $0.value("step"),
-                        message: try $0.value("message"))
-                }
-                let head = try ChainLink.last(1, db, runID: runID).last
-                return RunDetail(
-                    summary: summary, settings: settings ?? "", segments: segments, schedules: schedules,
-                    latestCheckpoint: checkpoint, checkpointCount: checkpointCount, loggedRows: loggedRows,
-                    supersededRows: supersededRows, events: events, chainHead: head?.digest,
-                    chainLength: head?.seq ?? 0)
-            }
+        try store.read("read run \(name)") { tx in
+            guard let listing = try tx.runListing(named: name) else { throw runNotFound(name) }
+            let head = try tx.chainLinks(runID: listing.id, last: 1).last
+            let checkpoints = try tx.checkpoints(runID: listing.id)
+            return RunDetail(
+                summary: try judged(tx, listing), settings: listing.settings,
+                segments: try tx.segments(runID: listing.id).map(\.publicSegment),
+                schedules: try Self.scheduleVersions(tx, runID: listing.id, run: name),
+                latestCheckpoint: checkpoints.first?.checkpoint, checkpointCount: checkpoints.count,
+                loggedRows: try tx.rateCount(runID: listing.id),
+                supersededRows: try tx.supersededCount(runID: listing.id),
+                events: try tx.events(runID: listing.id), chainHead: head?.digest, chainLength: head?.seq ?? 0)
         }
     }
 
@@ -101,16 +56,13 @@ extension Ledger {
     /// ```
     ///
     /// - parameter name: the run's name.
-    /// - throws: `LedgerError` `.runNotFound` naming the run, or an SQLite error code.
+    /// - throws: `LedgerError` `.runNotFound` naming the run.
     public func outline(ofRun name: String) throws -> RunOutline {
-        try LedgerError.translating(path: path, "read run \(name)") {
-            try pool.read { db in
-                let runID = try runID(db, named: name)
-                return RunOutline(
-                    summary: try judgedSummary(db, runID: runID, named: name),
-                    segments: try Self.segments(db, runID: runID),
-                    schedules: try Self.scheduleVersions(db, runID: runID, run: name))
-            }
+        try store.read("read run \(name)") { tx in
+            guard let listing = try tx.runListing(named: name) else { throw runNotFound(name) }
+            return RunOutline(
+                summary: try judged(tx, listing), segments: try tx.segments(runID: listing.id).map(\.publicSegment),
+                schedules: try Self.scheduleVersions(tx, runID: listing.id, run: name))
         }
     }
 
@@ -132,143 +84,60 @@ extension Ledger {
     ///   is rethrown unchanged.
     /// - throws: `LedgerError` `.runNotFound` naming the run, or what `body` throws.
     public func history(run: String, from: Int64? = nil, to: Int64? = nil, _ body: (RateRow) throws -> Void) throws {
-        try LedgerError.translating(path: path, "read the history of run \(run)") {
-            try pool.read { db in
-                let runID = try runID(db, named: run)
-                var resolver = SegmentResolver(segments: try Self.segmentStarts(db, runID: runID))
-                let dtypes = LatestRecorded(
-                    try Row.fetchAll(
-                        db, sql: "SELECT from_step, id, dtype FROM schedule_version WHERE run_id = ?",
-                        arguments: [runID]
-                    ).map {
-                        (
-                            start: try $0.value(at: 0, as: Int64.self), id: try $0.value(at: 1, as: Int64.self),
-                            value: try Self.dtype(try $0.value(at: 2), run: run)
-                        )
-                    }
-                ).intervals.map { (from: $0.start, dtype: $0.value) }
-                var dtypeIndex = 0
-                let statement = try db.makeStatement(
-                    sql:
-                        "SELECT step, rate, loss FROM rate_log WHERE run_id = ? AND step >= ? AND step <= ? ORDER BY step"
-                )
-                let handle = statement.sqliteStatement
-                sqlite3_bind_int64(handle, 1, runID)
-                sqlite3_bind_int64(handle, 2, from ?? Int64.min)
-                sqlite3_bind_int64(handle, 3, to ?? Int64.max)
-                defer { sqlite3_reset(handle) }
-                while true {
-                    let code = sqlite3_step(handle)
-                    if code == SQLITE_DONE { break }
-                    guard code == SQLITE_ROW else { throw Self.stepError(db) }
-                    let step = sqlite3_column_int64(handle, 0)
-                    let loss: Double? =
-                        sqlite3_column_type(handle, 2) == SQLITE_NULL ? nil : sqlite3_column_double(handle, 2)
-                    while dtypeIndex + 1 < dtypes.count, dtypes[dtypeIndex + 1].from <= step {
-                        dtypeIndex += 1
-                    }
-                    try body(
-                        RateRow(
-                            step: step, rate: sqlite3_column_double(handle, 1), loss: loss,
-                            segment: resolver.segment(at: step) ?? 0,
-                            dtype: dtypes.isEmpty ? .float32 : dtypes[dtypeIndex].dtype))
+        try store.read("read the history of run \(run)") { tx in
+            let runID = try runID(tx, named: run)
+            var resolver = SegmentResolver(
+                segments: try tx.segments(runID: runID).map { (start: $0.startStep, id: $0.id) })
+            let dtypes = LatestRecorded(
+                try tx.scheduleVersions(runID: runID).map {
+                    (start: $0.fromStep, id: $0.id, value: try Self.dtype($0.dtype, run: run))
                 }
+            ).intervals.map { (from: $0.start, dtype: $0.value) }
+            var dtypeIndex = 0
+            try tx.rates(runID: runID, from: from ?? Int64.min, to: to ?? Int64.max) { row in
+                while dtypeIndex + 1 < dtypes.count, dtypes[dtypeIndex + 1].from <= row.step {
+                    dtypeIndex += 1
+                }
+                try body(
+                    RateRow(
+                        step: row.step, rate: row.rate, loss: row.loss, segment: resolver.segment(at: row.step) ?? 0,
+                        dtype: dtypes.isEmpty ? .float32 : dtypes[dtypeIndex].dtype))
             }
         }
     }
 
     // MARK: - Helpers
 
-    /// The run's row id, or `.runNotFound` naming it.
-    func runID(_ db: Database, named name: String) throws -> Int64 {
-        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM run WHERE name = ?", arguments: [name]) else {
-            throw runNotFound(name)
-        }
-        return id
+    /// The run's id, or `.runNotFound` naming it.
+    func runID(_ tx: any LedgerTransaction, named name: String) throws -> Int64 {
+        guard let run = try tx.run(named: name) else { throw runNotFound(name) }
+        return run.id
     }
 
     func runNotFound(_ name: String) -> LedgerError {
-        LedgerError(.runNotFound, "no run named \(name) in \(path); list the runs with lrledger runs")
-    }
-
-    /// The run's `runs` row, its status judged by liveness.
-    func judgedSummary(_ db: Database, runID: Int64, named name: String) throws -> RunSummary {
-        guard
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT name, status, step, target_steps, schedule, dtype, created_at, updated_at,
-                        ? AS run_id
-                    FROM runs WHERE name = ?
-                    """, arguments: [runID, name])
-        else { throw runNotFound(name) }
-        return try judged(db, row)
+        LedgerError(.runNotFound, "no run named \(name) in \(location); list the runs to see their names")
     }
 
     /// Every schedule version of the run, in the order they take effect.
-    static func scheduleVersions(_ db: Database, runID: Int64, run name: String) throws -> [ScheduleVersion] {
-        try Row.fetchAll(
-            db,
-            sql: """
-                SELECT id, from_step, config, dtype, sha256, created_at FROM schedule_version
-                WHERE run_id = ? ORDER BY from_step, id
-                """, arguments: [runID]
-        ).map { row in
-            let config: String = try row.value("config")
-            let sha256: String = try row.value("sha256")
-            return ScheduleVersion(
-                id: try row.value("id"), fromStep: try row.value("from_step"), config: config,
-                dtype: try Self.dtype(try row.value("dtype"), run: name), sha256: sha256,
-                createdAt: try row.value("created_at"),
-                checksumMatches: SHA256Hex.digest(config) == sha256)
+    static func scheduleVersions(_ tx: any LedgerTransaction, runID: Int64, run name: String) throws
+        -> [ScheduleVersion]
+    {
+        try tx.scheduleVersions(runID: runID).sorted { ($0.fromStep, $0.id) < ($1.fromStep, $1.id) }.map { version in
+            ScheduleVersion(
+                id: version.id, fromStep: version.fromStep, config: version.config,
+                dtype: try Self.dtype(version.dtype, run: name), sha256: version.sha256 ?? "",
+                createdAt: version.createdAt, checksumMatches: SHA256Hex.digest(version.config) == version.sha256)
         }
     }
 
-    static func segmentStarts(_ db: Database, runID: Int64) throws -> [(start: Int64, id: Int64)] {
-        try Row.fetchAll(db, sql: "SELECT start_step, id FROM segment WHERE run_id = ?", arguments: [runID]).map {
-            (start: try $0.value(at: 0), id: try $0.value(at: 1))
-        }
-    }
-
-    static func segments(_ db: Database, runID: Int64) throws -> [RunSegment] {
-        try Row.fetchAll(
-            db,
-            sql: """
-                SELECT id, pid, host, process_start, start_step, end_step, started_at, ended_at, heartbeat_at,
-                    end_reason, rewound_from
-                FROM segment WHERE run_id = ? ORDER BY id
-                """, arguments: [runID]
-        ).map { row in
-            RunSegment(
-                id: try row.value("id"), pid: Int32(truncatingIfNeeded: try row.value("pid", as: Int64.self)),
-                host: try row.value("host"),
-                processStart: try row.value("process_start"), startStep: try row.value("start_step"),
-                endStep: try row.value("end_step"),
-                startedAt: try row.value("started_at"), endedAt: try row.value("ended_at"),
-                heartbeatAt: try row.value("heartbeat_at"),
-                endReason: (try row.value("end_reason", as: String?.self)).flatMap(EndReason.init(rawValue:)),
-                rewoundFrom: try row.value("rewound_from"))
-        }
-    }
-
-    static func summary(_ row: Row) throws -> RunSummary {
-        let name: String = try row.value("name")
+    /// A listed run, its status judged by liveness.
+    func judged(_ tx: any LedgerTransaction, _ listing: StoredRunListing) throws -> RunSummary {
+        let stored = RunStatus(rawValue: listing.status)
+        let (status, heartbeat) = try judgedStatus(tx, runID: listing.id, stored: stored)
         return RunSummary(
-            name: name, status: RunStatus(rawValue: try row.value("status")), step: try row.value("step"),
-            targetSteps: try row.value("target_steps"),
-            schedule: try row.value("schedule") ?? "", dtype: try dtype(try row.value("dtype"), run: name),
-            createdAt: try row.value("created_at"),
-            updatedAt: try row.value("updated_at"))
-    }
-
-    /// A `runs` row (with the run's id as `run_id`), its status judged by liveness.
-    func judged(_ db: Database, _ row: Row) throws -> RunSummary {
-        let stored = try Self.summary(row)
-        let (status, heartbeat) = try judgedStatus(db, runID: try row.value("run_id"), stored: stored.status)
-        return RunSummary(
-            name: stored.name, status: status, step: stored.step, targetSteps: stored.targetSteps,
-            schedule: stored.schedule, dtype: stored.dtype, createdAt: stored.createdAt, updatedAt: stored.updatedAt,
-            lastHeartbeat: heartbeat)
+            name: listing.name, status: status, step: listing.step, targetSteps: listing.targetSteps,
+            schedule: listing.schedule ?? "", dtype: try Self.dtype(listing.dtype, run: listing.name),
+            createdAt: listing.createdAt, updatedAt: listing.updatedAt, lastHeartbeat: heartbeat)
     }
 
     static func dtype(_ text: String?, run: String) throws -> DType {
@@ -279,13 +148,5 @@ extension Ledger {
             )
         }
         return dtype
-    }
-
-    /// The error behind a failed `sqlite3_step` on a raw statement.
-    static func stepError(_ db: Database) -> DatabaseError {
-        let connection = db.sqliteConnection
-        let extended = connection.map { sqlite3_extended_errcode($0) } ?? SQLITE_ERROR
-        let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
-        return DatabaseError(resultCode: ResultCode(rawValue: extended), message: message)
     }
 }

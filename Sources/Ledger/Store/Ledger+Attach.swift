@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Schedules
 
 extension Ledger {
@@ -32,7 +31,6 @@ extension Ledger {
     ///   `.scheduleTampered`, `.checkpointCorrupt`, `.runNotFound` (a new run without a
     ///   schedule), `.invalidArgument`, `.readOnly`, `.busy`, `.databaseFull`.
     public func attach(_ request: AttachRequest) throws -> RunWriter {
-        let pool = try writablePool(for: "attach to run \(request.run)")
         if let problem = RunName.problem(request.run) {
             throw LedgerError(.invalidArgument, problem)
         }
@@ -46,24 +44,14 @@ extension Ledger {
         var liveKey: String?
         let outcome: AttachOutcome
         do {
-            outcome = try LedgerError.translating(path: path, "attach to run \(request.run)") {
-                try pool.writeWithoutTransaction { db in
-                    var outcome: AttachOutcome?
-                    try db.inTransaction(.immediate) {
-                        let decided = try attachInTransaction(db, request)
-                        if let fileIdentity {
-                            let key = LiveWriters.key(database: fileIdentity, segment: decided.segmentID)
-                            LiveWriters.shared.insert(key)
-                            liveKey = key
-                        }
-                        outcome = decided
-                        return .commit
-                    }
-                    guard let outcome else {
-                        throw LedgerError(.sqlite, "attach to run \(request.run) did not complete")
-                    }
-                    return outcome
+            outcome = try store.write("attach to run \(request.run)") { tx in
+                let decided = try attachInTransaction(tx, request)
+                if let identity = store.identity {
+                    let key = LiveWriters.key(store: identity, segment: decided.segmentID)
+                    LiveWriters.shared.insert(key)
+                    liveKey = key
                 }
+                return decided
             }
         } catch {
             if let liveKey { LiveWriters.shared.remove(liveKey) }
@@ -76,8 +64,41 @@ extension Ledger {
                 "created": "\(outcome.createdRun)", "superseded": "\(outcome.supersededRows)",
             ])
         return RunWriter(
-            outcome: outcome, runName: request.run, pool: pool, path: path,
-            keepCheckpoints: configuration.keepCheckpoints, logger: logger, liveKey: liveKey)
+            outcome: outcome, runName: request.run, store: store, keepCheckpoints: configuration.keepCheckpoints,
+            logger: logger, liveKey: liveKey)
+    }
+
+    /// Attaches, runs `body` with the writer, and closes the segment on every way out:
+    /// `finished` when `body` returns, `failed` when it throws (the error is rethrown).
+    /// Commit inside `body`: rows still buffered when it ends are dropped.
+    ///
+    /// ```swift
+    /// try ledger.withRun(request) { writer in
+    ///     for step in writer.resumeStep..<1000 {
+    ///         writer.log(step: step, rate: writer.schedule.rate(at: step))
+    ///     }
+    ///     try writer.commit(step: 1000, state: nil)
+    /// }
+    /// ```
+    ///
+    /// - parameter request: the run, schedule, target and settings.
+    /// - parameter reason: the end reason when `body` returns normally.
+    /// - returns: what `body` returns.
+    /// - throws: what `attach(_:)` throws, what `body` throws, or the close's error.
+    @discardableResult
+    public func withRun<T>(
+        _ request: AttachRequest, endingAs reason: EndReason = .finished, _ body: (RunWriter) throws -> T
+    ) throws -> T {
+        let writer = try attach(request)
+        let result: T
+        do {
+            result = try body(writer)
+        } catch {
+            if !writer.isFinished { try? writer.close(reason: .failed) }
+            throw error
+        }
+        if !writer.isFinished { try writer.close(reason: reason) }
+        return result
     }
 
     /// Makes every check `attach(_:)` makes before it writes, reading only, and throws
@@ -91,9 +112,7 @@ extension Ledger {
     /// - parameter request: the request `attach(_:)` will get.
     /// - throws: `LedgerError` with the codes `attach(_:)` refuses with.
     public func checkAttach(_ request: AttachRequest) throws {
-        try LedgerError.translating(path: path, "check run \(request.run)") {
-            try pool.read { db in _ = try planAttach(db, request) }
-        }
+        try store.read("check run \(request.run)") { tx in _ = try planAttach(tx, request) }
     }
 
     /// What attaching to an existing run will do, decided by reading only.
@@ -111,37 +130,34 @@ extension Ledger {
     }
 
     /// The plan for an existing run, or nil for a new one; throws every refusal.
-    private func planAttach(_ db: Database, _ request: AttachRequest) throws -> AttachPlan? {
-        guard
-            let run = try Row.fetchOne(
-                db, sql: "SELECT id, step, settings FROM run WHERE name = ?", arguments: [request.run])
-        else {
+    private func planAttach(_ tx: any LedgerTransaction, _ request: AttachRequest) throws -> AttachPlan? {
+        guard let run = try tx.run(named: request.run) else {
             guard request.schedule ?? request.defaultSchedule != nil else {
                 throw LedgerError(
                     .runNotFound,
-                    "no run named \(request.run) in \(path); give a schedule to create it, or check the name")
+                    "no run named \(request.run) in \(location); give a schedule to create it, or check the name")
             }
-            try checkCreation(db, request)
+            try checkCreation(tx, request)
             return nil
         }
         if request.creation == .required {
             throw LedgerError(
                 .runExists,
-                "run \(request.run) already exists in \(path); resume it without asking for a new run, or choose another name"
+                "run \(request.run) already exists in \(location); resume it without asking for a new run, or choose another name"
             )
         }
-        let runID: Int64 = try run.value("id")
-        let committed: Int64 = try run.value("step")
-        let settings: String = try run.value("settings")
-        let deadHolders = try deadSegmentHolders(db, runName: request.run, runID: runID)
-        try checkScheduleChecksums(db, runName: request.run, runID: runID)
+        let runID = run.id
+        let committed = run.step
+        let settings = run.settings
+        let deadHolders = try deadSegmentHolders(tx, runName: request.run, runID: runID)
+        try checkScheduleChecksums(tx, runName: request.run, runID: runID)
         let (checkpoint, discarded) = try usableCheckpoint(
-            db, runName: request.run, runID: runID, folder: request.checkpointFolder,
+            tx, runName: request.run, runID: runID, folder: request.checkpointFolder,
             discardDamagedInline: request.discardDamagedCheckpoints)
         let discarding = Set(discarded.map(\.step))
-        try checkResumableHistory(db, runName: request.run, runID: runID, committed: committed, discarding: discarding)
+        try checkResumableHistory(tx, runName: request.run, runID: runID, committed: committed, discarding: discarding)
         try checkCheckpointInChain(
-            db, runName: request.run, runID: runID, resumingFrom: checkpoint, discarding: discarding)
+            tx, runName: request.run, runID: runID, resumingFrom: checkpoint, discarding: discarding)
         // With every kept checkpoint discarded, the run starts again from its beginning.
         let resume = checkpoint?.step ?? (discarded.isEmpty ? committed : 0)
         if resume > committed {
@@ -153,7 +169,7 @@ extension Ledger {
 
         // The schedule in force at the resume step, and the one this segment uses.
         let stored = try scheduleInForce(
-            try scheduleVersions(db, runName: request.run, runID: runID), runName: request.run, at: resume)
+            try scheduleVersions(tx, runName: request.run, runID: runID), runName: request.run, at: resume)
         var schedule = stored
         var scheduleChanged = false
         // Compared by the rates they compute: a config differing only in Keras's name, or
@@ -163,7 +179,7 @@ extension Ledger {
             guard request.allowScheduleChange else {
                 throw LedgerError(
                     .scheduleMismatch,
-                    "run \(request.run) resumes at step \(resume) with schedule \(stored.canonicalJSON) (\(stored.dtype)), but \(requested.canonicalJSON) (\(requested.dtype)) was asked for; resume with the stored schedule, or allow the change (--change-schedule) to record it from step \(resume)"
+                    "run \(request.run) resumes at step \(resume) with schedule \(stored.canonicalJSON) (\(stored.dtype)), but \(requested.canonicalJSON) (\(requested.dtype)) was asked for; resume with the stored schedule, or allow the change to record it from step \(resume)"
                 )
             }
             schedule = requested
@@ -174,10 +190,10 @@ extension Ledger {
             discarded: discarded, resume: resume, stored: stored, schedule: schedule, scheduleChanged: scheduleChanged)
     }
 
-    private func attachInTransaction(_ db: Database, _ request: AttachRequest) throws -> AttachOutcome {
+    private func attachInTransaction(_ tx: any LedgerTransaction, _ request: AttachRequest) throws -> AttachOutcome {
         let now = Timestamp.now()
-        guard let plan = try planAttach(db, request) else {
-            return try createRun(db, request, now: now)
+        guard let plan = try planAttach(tx, request) else {
+            return try createRun(tx, request, now: now)
         }
         let runID = plan.runID
         let committed = plan.committed
@@ -186,11 +202,12 @@ extension Ledger {
         let schedule = plan.schedule
         let scheduleChanged = plan.scheduleChanged
         let recovered = try closeDeadSegments(
-            db, plan.deadHolders, request: request, runID: runID, committed: committed)
+            tx, plan.deadHolders, request: request, runID: runID, committed: committed)
 
-        let me = ProcessIdentity.current
+        let me = request.identity
         let segmentID = try openSegment(
-            db, runID: runID, start: resume, rewoundFrom: resume < committed ? committed : nil,
+            tx, identity: request.identity, runID: runID, start: resume,
+            rewoundFrom: resume < committed ? committed : nil,
             logEvery: request.logEvery, now: now)
 
         // Rows at or past the resume step describe updates whose state is lost.
@@ -198,26 +215,11 @@ extension Ledger {
             resume < committed
             ? "resumed from the checkpoint at step \(resume); the committed step was \(committed)"
             : "resumed at step \(resume); rows at or past it were never committed with a state"
-        try db.execute(
-            sql: """
-                INSERT INTO rate_log_superseded
-                    (run_id, step, rate, loss, segment_id, superseded_by, superseded_at, reason)
-                SELECT rate_log.run_id, rate_log.step, rate_log.rate, rate_log.loss,
-                    (SELECT max(segment.id) FROM segment
-                        WHERE segment.run_id = rate_log.run_id AND segment.start_step <= rate_log.step
-                            AND segment.id < ?),
-                    ?, ?, ?
-                FROM rate_log WHERE rate_log.run_id = ? AND rate_log.step >= ?
-                """,
-            arguments: [segmentID, segmentID, now, reason, runID, resume])
-        let superseded = db.changesCount
-        try discardCheckpoints(db, plan.discarded, runID: runID, runName: request.run, segmentID: segmentID, now: now)
-        if superseded > 0 {
-            try db.execute(sql: "DELETE FROM rate_log WHERE run_id = ? AND step >= ?", arguments: [runID, resume])
-        }
+        let superseded = try tx.supersedeRates(runID: runID, from: resume, by: segmentID, reason: reason, now: now)
+        try discardCheckpoints(tx, plan.discarded, runID: runID, runName: request.run, segmentID: segmentID, now: now)
         if resume < committed {
-            try RunEvents.record(
-                db, run: runID, segment: segmentID, at: now, kind: "rewound", step: resume,
+            try tx.recordEvent(
+                runID: runID, segmentID: segmentID, at: now, kind: .rewound, step: resume,
                 message:
                     "rewound from committed step \(committed) to the checkpoint at step \(resume); \(superseded) rate rows moved to rate_log_superseded"
             )
@@ -227,60 +229,55 @@ extension Ledger {
                     "run": "\(request.run)", "from": "\(committed)", "step": "\(resume)", "superseded": "\(superseded)",
                 ])
         } else if superseded > 0 {
-            try RunEvents.record(
-                db, run: runID, segment: segmentID, at: now, kind: "superseded", step: resume,
+            try tx.recordEvent(
+                runID: runID, segmentID: segmentID, at: now, kind: .superseded, step: resume,
                 message: "\(superseded) rate rows at or past the committed step \(resume) moved to rate_log_superseded")
         }
         if scheduleChanged {
-            try insertSchedule(db, runID: runID, schedule: schedule, from: resume, now: now)
-            try RunEvents.record(
-                db, run: runID, segment: segmentID, at: now, kind: "schedule_changed", step: resume,
+            try insertSchedule(tx, runID: runID, schedule: schedule, from: resume, now: now)
+            try tx.recordEvent(
+                runID: runID, segmentID: segmentID, at: now, kind: .scheduleChanged, step: resume,
                 message:
                     "schedule changed at step \(resume) from \(stored.canonicalJSON) (\(stored.dtype)) to \(schedule.canonicalJSON) (\(schedule.dtype))"
             )
         }
-        try db.execute(
-            sql: "UPDATE run SET step = ?, status = 'running', target_steps = ?, updated_at = ? WHERE id = ?",
-            arguments: [resume, request.targetSteps, now, runID])
-        try RunEvents.record(
-            db, run: runID, segment: segmentID, at: now, kind: "attached", step: resume,
+        try tx.updateRun(id: runID, step: resume, status: .running, targetSteps: request.targetSteps, now: now)
+        try tx.recordEvent(
+            runID: runID, segmentID: segmentID, at: now, kind: .attached, step: resume,
             message: "pid \(me.pid) on host \(me.host) attached at step \(resume)")
-        let chain = try ChainCursor.load(db, runID: runID).appendEvent(
-            db, runID: runID, kind: "attach", segmentID: segmentID, from: committed, to: resume,
+        let chain = try ChainCursor.load(tx, runID: runID).appendEvent(
+            tx, runID: runID, kind: "attach", segmentID: segmentID, from: committed, to: resume,
             checkpointSHA256: plan.checkpoint?.sha256, closed: recovered,
             discarded: plan.discarded.map { ($0.step, $0.sha256) }, now: now)
         return AttachOutcome(
             runID: runID, segmentID: segmentID, resumeStep: resume,
-            schedule: try scheduleTimeline(db, runName: request.run, runID: runID, from: resume),
+            schedule: try scheduleTimeline(tx, runName: request.run, runID: runID, from: resume),
             checkpoint: plan.checkpoint, settings: plan.settings, targetSteps: request.targetSteps, createdRun: false,
             scheduleChanged: scheduleChanged, rewoundFrom: resume < committed ? committed : nil,
             supersededRows: superseded, recoveredSegments: recovered, discardedCheckpoints: plan.discarded,
             chain: chain, logEvery: request.logEvery)
     }
 
-    private func createRun(_ db: Database, _ request: AttachRequest, now: String) throws -> AttachOutcome {
+    private func createRun(_ tx: any LedgerTransaction, _ request: AttachRequest, now: String) throws -> AttachOutcome {
         guard let schedule = request.schedule ?? request.defaultSchedule else {
             throw LedgerError(
-                .runNotFound, "no run named \(request.run) in \(path); give a schedule to create it, or check the name")
+                .runNotFound,
+                "no run named \(request.run) in \(location); give a schedule to create it, or check the name")
         }
-        try db.execute(
-            sql: """
-                INSERT INTO run (name, status, step, target_steps, settings, created_at, updated_at)
-                VALUES (?, 'running', 0, ?, ?, ?, ?)
-                """,
-            arguments: [request.run, request.targetSteps, request.settings, now, now])
-        let runID = db.lastInsertedRowID
-        try insertSchedule(db, runID: runID, schedule: schedule, from: 0, now: now)
-        let me = ProcessIdentity.current
+        let runID = try tx.insertRun(
+            name: request.run, targetSteps: request.targetSteps, settings: request.settings, now: now)
+        try insertSchedule(tx, runID: runID, schedule: schedule, from: 0, now: now)
+        let me = request.identity
         let segmentID = try openSegment(
-            db, runID: runID, start: 0, rewoundFrom: nil, logEvery: request.logEvery, now: now)
-        try RunEvents.record(
-            db, run: runID, segment: segmentID, at: now, kind: "created", step: 0,
+            tx, identity: request.identity, runID: runID, start: 0, rewoundFrom: nil, logEvery: request.logEvery,
+            now: now)
+        try tx.recordEvent(
+            runID: runID, segmentID: segmentID, at: now, kind: .created, step: 0,
             message:
                 "run created by pid \(me.pid) on host \(me.host) with schedule \(schedule.canonicalJSON) (\(schedule.dtype))"
         )
-        let chain = try ChainCursor.load(db, runID: runID).appendEvent(
-            db, runID: runID, kind: "create", segmentID: segmentID, from: 0, to: 0, now: now)
+        let chain = try ChainCursor.load(tx, runID: runID).appendEvent(
+            tx, runID: runID, kind: "create", segmentID: segmentID, from: 0, to: 0, now: now)
         return AttachOutcome(
             runID: runID, segmentID: segmentID, resumeStep: 0, schedule: schedule, checkpoint: nil,
             settings: request.settings, targetSteps: request.targetSteps, createdRun: true, scheduleChanged: false,
@@ -289,31 +286,24 @@ extension Ledger {
     }
 
     private func insertSchedule(
-        _ db: Database, runID: Int64, schedule: any LearningRateSchedule, from step: Int64, now: String
+        _ tx: any LedgerTransaction, runID: Int64, schedule: any LearningRateSchedule, from step: Int64, now: String
     ) throws {
         let config = schedule.canonicalJSON
-        try db.execute(
-            sql: """
-                INSERT INTO schedule_version (run_id, from_step, config, dtype, sha256, created_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [runID, step, config, schedule.dtype.rawValue, SHA256Hex.digest(config), now])
+        try tx.insertScheduleVersion(
+            runID: runID, fromStep: step, config: config, dtype: schedule.dtype.rawValue,
+            sha256: SHA256Hex.digest(config), now: now)
     }
 
     /// The run's open segments, whose processes are all dead; refuses when one is alive.
     /// Attaching, deleting, renaming and annotating a run all judge its writer by this.
     ///
     /// - throws: `LedgerError` `.runBusy`, naming the live writer's pid and host.
-    func deadSegmentHolders(_ db: Database, runName: String, runID: Int64) throws -> [SegmentHolder] {
-        let rows = try Row.fetchAll(
-            db,
-            sql: "SELECT \(SegmentHolder.columns) FROM segment WHERE run_id = ? AND end_reason IS NULL ORDER BY id",
-            arguments: [runID])
+    func deadSegmentHolders(_ tx: any LedgerTransaction, runName: String, runID: Int64) throws -> [SegmentHolder] {
         let nowMilliseconds = Timestamp.nowMilliseconds()
-        return try rows.map { row in
-            let holder = try SegmentHolder(row: row)
+        return try tx.openSegments(runID: runID).map { segment in
+            let holder = segment.holder
             if holder.liveness(
-                database: fileIdentity, leaseTimeout: configuration.leaseTimeout, nowMilliseconds: nowMilliseconds
+                store: store.identity, leaseTimeout: configuration.leaseTimeout, nowMilliseconds: nowMilliseconds
             ).holdsRun {
                 throw LedgerError(
                     .runBusy,
@@ -326,18 +316,14 @@ extension Ledger {
 
     /// Closes the open segments of dead processes as crashed at the committed step.
     private func closeDeadSegments(
-        _ db: Database, _ holders: [SegmentHolder], request: AttachRequest, runID: Int64, committed: Int64
+        _ tx: any LedgerTransaction, _ holders: [SegmentHolder], request: AttachRequest, runID: Int64,
+        committed: Int64
     ) throws -> [Int64] {
         var closed: [Int64] = []
         for holder in holders {
-            try db.execute(
-                sql: """
-                    UPDATE segment SET end_step = ?, ended_at = heartbeat_at, end_reason = 'crashed'
-                    WHERE id = ? AND end_reason IS NULL
-                    """,
-                arguments: [committed, holder.segmentID])
-            try RunEvents.record(
-                db, run: runID, segment: holder.segmentID, at: Timestamp.now(), kind: "crash_detected",
+            _ = try tx.closeSegment(id: holder.segmentID, endStep: committed, endedAt: nil, reason: .crashed)
+            try tx.recordEvent(
+                runID: runID, segmentID: holder.segmentID, at: Timestamp.now(), kind: .crashDetected,
                 step: committed,
                 message:
                     "segment \(holder.segmentID) was left open by \(holder.description), which is gone; closed as crashed at step \(committed)"
@@ -354,18 +340,12 @@ extension Ledger {
     }
 
     /// Refuses when any stored schedule's text no longer matches its SHA-256.
-    private func checkScheduleChecksums(_ db: Database, runName: String, runID: Int64) throws {
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT id, from_step, config, sha256 FROM schedule_version WHERE run_id = ? ORDER BY id",
-            arguments: [runID])
-        for row in rows {
-            let config: String = try row.value("config")
-            let recorded: String = try row.value("sha256")
-            if SHA256Hex.digest(config) != recorded {
-                let fromStep: Int64 = try row.value("from_step")
+    private func checkScheduleChecksums(_ tx: any LedgerTransaction, runName: String, runID: Int64) throws {
+        for version in try tx.scheduleVersions(runID: runID) {
+            if SHA256Hex.digest(version.config) != version.sha256 {
                 throw LedgerError(
                     .scheduleTampered,
-                    "run \(runName)'s schedule from step \(fromStep) (schedule_version \(try row.value("id", as: Int64.self))) no longer matches its SHA-256: it was edited outside lrledger; restore the original config or start a new run"
+                    "run \(runName)'s schedule from step \(version.fromStep) (schedule_version \(version.id)) no longer matches its SHA-256: it was edited outside lrledger; restore the original config or start a new run"
                 )
             }
         }
@@ -379,10 +359,12 @@ extension Ledger {
     /// committed. An inline state is checked against its SHA-256: a damaged one is
     /// refused, or discarded the same way when `discardDamagedInline` asks for it.
     private func usableCheckpoint(
-        _ db: Database, runName: String, runID: Int64, folder: CheckpointFolder?, discardDamagedInline: Bool
+        _ tx: any LedgerTransaction, runName: String, runID: Int64, folder: CheckpointFolder?,
+        discardDamagedInline: Bool
     ) throws -> (Checkpoint?, [DiscardedCheckpoint]) {
         var discarded: [DiscardedCheckpoint] = []
-        for checkpoint in try Checkpoint.fetchAll(db, runID: runID) {
+        let stored = try tx.checkpoints(runID: runID).map(\.checkpoint)
+        for checkpoint in stored {
             let problem: CheckpointFolder.Problem?
             if let file = checkpoint.file {
                 problem = folder?.problem(with: file)
@@ -390,7 +372,7 @@ extension Ledger {
                 let found = SHA256Hex.digest(checkpoint.state)
                 problem = found == checkpoint.sha256 ? nil : .digestDiffers(expected: checkpoint.sha256, found: found)
                 if problem != nil, !discardDamagedInline {
-                    let damaged = try Checkpoint.fetchAll(db, runID: runID).filter {
+                    let damaged = stored.filter {
                         $0.file == nil && SHA256Hex.digest($0.state) != $0.sha256
                     }.map(\.step).sorted()
                     let others = damaged.dropFirst().map(String.init).joined(separator: ", ")
@@ -411,15 +393,14 @@ extension Ledger {
     /// Deletes the damaged checkpoints an attach resumes past, recording each in the
     /// run's events (the attach's chain link lists them too).
     private func discardCheckpoints(
-        _ db: Database, _ discarded: [DiscardedCheckpoint], runID: Int64, runName: String, segmentID: Int64,
-        now: String
+        _ tx: any LedgerTransaction, _ discarded: [DiscardedCheckpoint], runID: Int64, runName: String,
+        segmentID: Int64, now: String
     ) throws {
         for checkpoint in discarded {
-            try db.execute(
-                sql: "DELETE FROM checkpoint WHERE run_id = ? AND step = ?", arguments: [runID, checkpoint.step])
+            try tx.deleteCheckpoint(runID: runID, step: checkpoint.step)
             let what = checkpoint.file.map { "the checkpoint file \($0.path)" } ?? "the checkpoint"
-            try RunEvents.record(
-                db, run: runID, segment: segmentID, at: now, kind: "checkpoint_discarded", step: checkpoint.step,
+            try tx.recordEvent(
+                runID: runID, segmentID: segmentID, at: now, kind: .checkpointDiscarded, step: checkpoint.step,
                 message:
                     "\(what) at step \(checkpoint.step) (SHA-256 \(checkpoint.sha256)) was discarded to resume from an earlier one: \(checkpoint.problem)"
             )

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Schedules
 
 extension Ledger {
@@ -7,36 +6,26 @@ extension Ledger {
 
     /// Inserts this process's segment, with the identity that tells hosts, boots and PID
     /// namespaces apart and the log interval it promises; returns its id.
-    func openSegment(_ db: Database, runID: Int64, start: Int64, rewoundFrom: Int64?, logEvery: Int64?, now: String)
-        throws -> Int64
-    {
-        let me = ProcessIdentity.current
-        try db.execute(
-            sql: """
-                INSERT INTO segment (run_id, pid, host, process_start, boot_id, pid_namespace, start_step, started_at,
-                    heartbeat_at, rewound_from, log_every)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                runID, me.pid, me.host, me.startTicks, me.bootID, me.pidNamespace, start, now, now, rewoundFrom,
-                logEvery,
-            ])
-        return db.lastInsertedRowID
+    func openSegment(
+        _ tx: any LedgerTransaction, identity: ProcessIdentity, runID: Int64, start: Int64, rewoundFrom: Int64?,
+        logEvery: Int64?, now: String
+    ) throws -> Int64 {
+        try tx.insertSegment(
+            SegmentOpening(
+                runID: runID, identity: identity, startStep: start, now: now, rewoundFrom: rewoundFrom,
+                logEvery: logEvery))
     }
 
     /// The run's schedule versions, decoded and resolved the way every reader resolves
     /// them (`LatestRecorded`): the one place that reads which schedule is in force where.
-    func scheduleVersions(_ db: Database, runName: String, runID: Int64) throws
+    func scheduleVersions(_ tx: any LedgerTransaction, runName: String, runID: Int64) throws
         -> LatestRecorded<any LearningRateSchedule>
     {
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT id, from_step, config, dtype FROM schedule_version WHERE run_id = ?", arguments: [runID])
-        return LatestRecorded(
-            try rows.map { row in
+        LatestRecorded(
+            try tx.scheduleVersions(runID: runID).map { version in
                 (
-                    start: try row.value("from_step", as: Int64.self), id: try row.value("id", as: Int64.self),
-                    value: try StoredSchedule.decode(
-                        config: try row.value("config"), dtype: try row.value("dtype"), runName: runName)
+                    start: version.fromStep, id: version.id,
+                    value: try StoredSchedule.decode(config: version.config, dtype: version.dtype, runName: runName)
                 )
             })
     }
@@ -58,10 +47,10 @@ extension Ledger {
 
     /// The schedule a segment resuming at `step` trains on: the version in force there,
     /// or a `ScheduleTimeline` when a later version takes effect after it.
-    func scheduleTimeline(_ db: Database, runName: String, runID: Int64, from step: Int64) throws
+    func scheduleTimeline(_ tx: any LedgerTransaction, runName: String, runID: Int64, from step: Int64) throws
         -> any LearningRateSchedule
     {
-        let versions = try scheduleVersions(db, runName: runName, runID: runID)
+        let versions = try scheduleVersions(tx, runName: runName, runID: runID)
         let current = try scheduleInForce(versions, runName: runName, at: step)
         guard versions.nextStart(after: step) != nil else { return current }
         return ScheduleTimeline(versions: versions, at: step)

@@ -1,13 +1,11 @@
 import Foundation
-import GRDB
-import GRDBSQLite
 
 extension RunWriter {
     // MARK: - Commit
 
     /// Commits progress: the buffered rows for steps before `step`, the step counter
     /// set to `step`, the checkpoint `state` (when given, pruning the oldest beyond the
-    /// configured count) and the segment's heartbeat, in one SQLite transaction.
+    /// configured count) and the segment's heartbeat, in one transaction.
     ///
     /// `step` is the number of updates applied so far: the next update uses
     /// `schedule.rate(at: step)`. Rows logged for `step` or later stay buffered for a
@@ -99,30 +97,22 @@ extension RunWriter {
         let now = Timestamp.now()
         let expectedStep = committedStep
         var dropped: [String] = []
-        try LedgerError.translating(path: path, "commit step \(step) of run \(runName)") {
-            try pool.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
-                    try touchSegment(db, now: now)
-                    try db.cachedStatement(sql: "UPDATE run SET step = ?, updated_at = ? WHERE id = ? AND step = ?")
-                        .execute(arguments: [step, now, runID, expectedStep])
-                    guard db.changesCount == 1 else {
-                        throw LedgerError(
-                            .segmentLost,
-                            "cannot commit step \(step) of run \(runName): another process changed its step counter (expected \(expectedStep)); stop this writer and attach again"
-                        )
-                    }
-                    if count > 0 {
-                        try insertRows(db, count: count)
-                    }
-                    if let checkpoint, let checksum {
-                        dropped = try insertCheckpoint(
-                            db, step: step, checkpoint: checkpoint, checksum: checksum, trainerState: trainerState,
-                            now: now)
-                    }
-                    try link.insert(db, runID: runID, at: now)
-                    return .commit
-                }
+        try store.write("commit step \(step) of run \(runName)") { tx in
+            try touchSegment(tx, now: now)
+            guard try tx.advanceRun(id: runID, from: expectedStep, to: step, now: now) else {
+                throw LedgerError(
+                    .segmentLost,
+                    "cannot commit step \(step) of run \(runName): another process changed its step counter (expected \(expectedStep)); stop this writer and attach again"
+                )
             }
+            if count > 0 {
+                try insertRows(tx, count: count)
+            }
+            if let checkpoint, let checksum {
+                dropped = try insertCheckpoint(
+                    tx, step: step, checkpoint: checkpoint, checksum: checksum, trainerState: trainerState, now: now)
+            }
+            try tx.insertChainLink(link, runID: runID, at: now)
         }
         buffer.removeSubrange(0..<count)
         committedStep = step
@@ -140,14 +130,7 @@ extension RunWriter {
         defer { lock.unlock() }
         try checkOpen("refresh the heartbeat")
         let now = Timestamp.now()
-        try LedgerError.translating(path: path, "refresh the heartbeat of run \(runName)") {
-            try pool.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
-                    try touchSegment(db, now: now)
-                    return .commit
-                }
-            }
-        }
+        try store.write("refresh the heartbeat of run \(runName)") { tx in try touchSegment(tx, now: now) }
     }
 
     /// Drops every buffered row and forgets an out-of-order `log`, so logging can
@@ -181,27 +164,16 @@ extension RunWriter {
         let now = Timestamp.now()
         let step = committedStep
         var closedChain = chain
-        try LedgerError.translating(path: path, "close segment \(segmentID) of run \(runName)") {
-            try pool.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
-                    try db.execute(
-                        sql: """
-                            UPDATE segment SET end_step = ?, ended_at = ?, heartbeat_at = ?, end_reason = ?
-                            WHERE id = ? AND end_reason IS NULL
-                            """,
-                        arguments: [step, now, now, reason.rawValue, segmentID])
-                    guard db.changesCount == 1 else { throw lostSegment("close") }
-                    try db.execute(
-                        sql: "UPDATE run SET status = ?, updated_at = ? WHERE id = ?",
-                        arguments: [RunStatus(reason).rawValue, now, runID])
-                    try RunEvents.record(
-                        db, run: runID, segment: segmentID, at: now, kind: "closed", step: step,
-                        message: "segment \(segmentID) ended at step \(step): \(reason.rawValue)")
-                    closedChain = try chain.appendEvent(
-                        db, runID: runID, kind: "close", segmentID: segmentID, from: step, to: step, now: now)
-                    return .commit
-                }
+        try store.write("close segment \(segmentID) of run \(runName)") { tx in
+            guard try tx.closeSegment(id: segmentID, endStep: step, endedAt: now, reason: reason) else {
+                throw lostSegment("close")
             }
+            try tx.setRunStatus(id: runID, RunStatus(reason), now: now)
+            try tx.recordEvent(
+                runID: runID, segmentID: segmentID, at: now, kind: .closed, step: step,
+                message: "segment \(segmentID) ended at step \(step): \(reason.rawValue)")
+            closedChain = try chain.appendEvent(
+                tx, runID: runID, kind: "close", segmentID: segmentID, from: step, to: step, now: now)
         }
         isClosed = true
         chain = closedChain
@@ -214,13 +186,12 @@ extension RunWriter {
             ])
     }
 
-    // MARK: - Statements
+    // MARK: - Writes
 
-    /// Refreshes the heartbeat, checking that the segment is still open.
-    private func touchSegment(_ db: Database, now: String) throws {
-        try db.cachedStatement(sql: "UPDATE segment SET heartbeat_at = ? WHERE id = ? AND end_reason IS NULL")
-            .execute(arguments: [now, segmentID])
-        guard db.changesCount == 1 else { throw lostSegment("write") }
+    /// Refreshes the heartbeat, checking that the segment is still open: the fence that
+    /// keeps a writer whose segment another process closed from ever committing.
+    private func touchSegment(_ tx: any LedgerTransaction, now: String) throws {
+        guard try tx.touchSegment(id: segmentID, now: now) else { throw lostSegment("write") }
     }
 
     private func lostSegment(_ action: String) -> LedgerError {
@@ -230,73 +201,34 @@ extension RunWriter {
         )
     }
 
-    /// Inserts the first `count` buffered rows with one prepared statement, binding
-    /// and stepping through SQLite's C API: the hot path.
-    private func insertRows(_ db: Database, count: Int) throws {
-        let statement = try db.cachedStatement(
-            sql: "INSERT INTO rate_log (run_id, step, rate, loss) VALUES (?, ?, ?, ?)")
-        let handle = statement.sqliteStatement
-        sqlite3_reset(handle)
-        sqlite3_bind_int64(handle, 1, runID)
-        let failure: Int32? = buffer.withUnsafeBufferPointer { rows in
-            for index in 0..<count {
-                let row = rows[index]
-                sqlite3_bind_int64(handle, 2, row.step)
-                sqlite3_bind_double(handle, 3, row.rate)
-                if row.hasLoss {
-                    sqlite3_bind_double(handle, 4, row.loss)
-                } else {
-                    sqlite3_bind_null(handle, 4)
-                }
-                let code = sqlite3_step(handle)
-                sqlite3_reset(handle)
-                if code != SQLITE_DONE { return code }
+    /// Inserts the first `count` buffered rows in one batch: the hot path.
+    private func insertRows(_ tx: any LedgerTransaction, count: Int) throws {
+        do {
+            try buffer.withUnsafeBufferPointer { rows in
+                try tx.insertRates(runID: runID, rows: UnsafeBufferPointer(rebasing: rows[0..<count]))
             }
-            return nil
-        }
-        sqlite3_clear_bindings(handle)
-        if failure != nil {
-            let connection = db.sqliteConnection
-            let extended = connection.map { sqlite3_extended_errcode($0) } ?? SQLITE_ERROR
-            let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
-            if extended & 0xff == SQLITE_CONSTRAINT {
-                throw LedgerError(
-                    .invalidArgument,
-                    "cannot commit run \(runName): a logged step is already in its history (\(message ?? "constraint failed")); log each step once",
-                    sqliteCode: extended)
-            }
-            throw DatabaseError(resultCode: ResultCode(rawValue: extended), message: message)
+        } catch let duplicate as DuplicateStep {
+            throw LedgerError(
+                .invalidArgument,
+                "cannot commit run \(runName): a logged step is already in its history (\(duplicate.detail)); log each step once"
+            )
         }
     }
 
     /// Stores the checkpoint and deletes the oldest beyond `keepCheckpoints`, returning
     /// the files of the deleted ones.
     private func insertCheckpoint(
-        _ db: Database, step: Int64, checkpoint: CheckpointPayload, checksum: String, trainerState: String?,
-        now: String
+        _ tx: any LedgerTransaction, step: Int64, checkpoint: CheckpointPayload, checksum: String,
+        trainerState: String?, now: String
     ) throws -> [String] {
-        let state: [UInt8]
-        let file: CheckpointFile?
+        var stored = StoredCheckpoint(
+            step: step, state: [], sha256: checksum, segmentID: segmentID, createdAt: now, file: nil, fileSize: nil,
+            trainerState: trainerState)
         switch checkpoint {
-        case .inline(let bytes): (state, file) = (bytes, nil)
-        case .file(let reference): (state, file) = ([], reference)
+        case .inline(let bytes): stored.state = bytes
+        case .file(let reference): (stored.file, stored.fileSize) = (reference.path, reference.size)
         }
-        try db.cachedStatement(
-            sql: """
-                INSERT OR REPLACE INTO checkpoint
-                    (run_id, step, state, sha256, segment_id, created_at, file, file_size, trainer_state)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(
-            arguments: [runID, step, Data(state), checksum, segmentID, now, file?.path, file?.size, trainerState])
-        let beyondKept = """
-            FROM checkpoint WHERE run_id = ? AND step < (
-                SELECT step FROM checkpoint WHERE run_id = ? ORDER BY step DESC LIMIT 1 OFFSET ?)
-            """
-        let arguments: StatementArguments = [runID, runID, keepCheckpoints - 1]
-        let dropped = try String.fetchAll(
-            db.cachedStatement(sql: "SELECT file \(beyondKept) AND file IS NOT NULL"), arguments: arguments)
-        try db.cachedStatement(sql: "DELETE \(beyondKept)").execute(arguments: arguments)
-        return dropped
+        try tx.insertCheckpoint(stored, runID: runID)
+        return try tx.pruneCheckpoints(runID: runID, keep: keepCheckpoints)
     }
 }

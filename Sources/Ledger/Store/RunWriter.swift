@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 import Schedules
 
@@ -10,7 +9,7 @@ import Schedules
 /// `schedule.rate(at: resumeStep)`), from `checkpoint`'s state when there is one.
 /// `log` appends to memory only; `commit(step:state:)` writes the rows logged for
 /// steps before `step`, sets the run's step counter to `step`, stores the state and
-/// refreshes the heartbeat, all in one SQLite transaction; `close(reason:)` ends the
+/// refreshes the heartbeat, all in one transaction; `close(reason:)` ends the
 /// segment. Rows still buffered at `close` are dropped: their steps' state was
 /// never committed.
 ///
@@ -66,21 +65,13 @@ public final class RunWriter: @unchecked Sendable {
     /// rows are gone, and the caller may remove what is left of their files.
     public let discardedCheckpoints: [DiscardedCheckpoint]
 
-    struct BufferedRate {
-        var step: Int64
-        var rate: Double
-        var loss: Double
-        var hasLoss: Bool
-    }
-
-    let pool: DatabasePool
-    let path: String
+    let store: any LedgerStore
     let keepCheckpoints: Int
     let logger: Logger
     let liveKey: String?
 
     let lock = NSLock()
-    var buffer: [BufferedRate] = []
+    var buffer: [LoggedRate] = []
     /// The step counter as last committed by this writer.
     var committedStep: Int64
     /// The last step passed to `log`, to check that steps increase.
@@ -96,8 +87,8 @@ public final class RunWriter: @unchecked Sendable {
     var digestScratch: [UInt8] = []
 
     init(
-        outcome: AttachOutcome, runName: String, pool: DatabasePool, path: String, keepCheckpoints: Int,
-        logger: Logger, liveKey: String?
+        outcome: AttachOutcome, runName: String, store: any LedgerStore, keepCheckpoints: Int, logger: Logger,
+        liveKey: String?
     ) {
         self.runName = runName
         self.runID = outcome.runID
@@ -113,8 +104,7 @@ public final class RunWriter: @unchecked Sendable {
         self.supersededRows = outcome.supersededRows
         self.recoveredSegments = outcome.recoveredSegments
         self.discardedCheckpoints = outcome.discardedCheckpoints
-        self.pool = pool
-        self.path = path
+        self.store = store
         self.keepCheckpoints = keepCheckpoints
         self.logger = logger
         self.liveKey = liveKey
@@ -134,6 +124,13 @@ public final class RunWriter: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return committedStep
+    }
+
+    /// True once the segment is closed (by `close(reason:)` or `withRun`'s end).
+    public var isFinished: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return isClosed
     }
 
     /// How many logged rows wait for a commit.
@@ -159,7 +156,7 @@ public final class RunWriter: @unchecked Sendable {
             orderViolation = (lastLoggedStep, step)
         }
         lastLoggedStep = step
-        buffer.append(BufferedRate(step: step, rate: rate, loss: loss ?? 0, hasLoss: loss != nil))
+        buffer.append(LoggedRate(step: step, rate: rate, loss: loss ?? 0, hasLoss: loss != nil))
     }
 
     /// Refuses any call once the writer is closed.

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The process recorded as holding an open segment, and the rules that say whether
 /// it is still alive. Writers (`attach`) and readers (`runs`, `run(named:)`) judge by
@@ -29,20 +28,6 @@ struct SegmentHolder {
     let startedAt: String
     let heartbeatAt: String
 
-    /// The SQL columns `init(row:)` reads, for `SELECT ... FROM segment`.
-    static let columns = "id, pid, host, process_start, boot_id, pid_namespace, started_at, heartbeat_at"
-
-    init(row: Row) throws {
-        segmentID = try row.value("id")
-        pid = Int32(truncatingIfNeeded: try row.value("pid", as: Int64.self))
-        host = try row.value("host")
-        processStart = try row.value("process_start")
-        bootID = try row.value("boot_id")
-        pidNamespace = try row.value("pid_namespace")
-        startedAt = try row.value("started_at")
-        heartbeatAt = try row.value("heartbeat_at")
-    }
-
     /// Whether the holder may still be writing.
     ///
     /// - Same host name, boot and PID namespace, this process: alive while its
@@ -55,12 +40,12 @@ struct SegmentHolder {
     /// - Otherwise (another host, another PID namespace where a pid means another process,
     ///   or a record without boot id or namespace): presumed alive until its heartbeat is
     ///   older than `leaseTimeout` seconds.
-    func liveness(database: FileIdentity?, leaseTimeout: Double, nowMilliseconds: Int64) -> Liveness {
+    func liveness(store: String?, leaseTimeout: Double, nowMilliseconds: Int64) -> Liveness {
         let me = ProcessIdentity.current
         if me.sharesPIDs(host: host, bootID: bootID, pidNamespace: pidNamespace) {
             if pid == me.pid, processStart == me.startTicks {
-                guard let database else { return .alive }
-                return LiveWriters.shared.contains(LiveWriters.key(database: database, segment: segmentID))
+                guard let store else { return .alive }
+                return LiveWriters.shared.contains(LiveWriters.key(store: store, segment: segmentID))
                     ? .alive : .dead
             }
             guard ProcessIdentity.exists(pid: pid) else { return .dead }

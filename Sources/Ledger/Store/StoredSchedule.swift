@@ -5,10 +5,11 @@ enum StoredSchedule {
     /// Decodes a stored config with its dtype.
     ///
     /// - throws: `LedgerError` `.scheduleTampered` naming the run and the reason.
-    static func decode(config: String, dtype: String, runName: String) throws -> any LearningRateSchedule {
-        guard let type = DType(rawValue: dtype) else {
+    static func decode(config: String, dtype: String?, runName: String) throws -> any LearningRateSchedule {
+        guard let dtype, let type = DType(rawValue: dtype) else {
             throw LedgerError(
-                .scheduleTampered, "run \(runName) has a stored schedule with dtype '\(dtype)', not float32 or float64")
+                .scheduleTampered,
+                "run \(runName) has a stored schedule with dtype '\(dtype ?? "NULL")', not float32 or float64")
         }
         do {
             return try ScheduleCodec.decode(config, dtype: type)

@@ -11,9 +11,9 @@ final class LiveWriters: @unchecked Sendable {
     private let lock = NSLock()
     private var keys: Set<String> = []
 
-    /// The key of a segment in a database file, stable across paths that name the same file.
-    static func key(database: FileIdentity, segment: Int64) -> String {
-        "\(database.device):\(database.inode)#\(segment)"
+    /// The key of a segment in a store, stable across handles on the same database.
+    static func key(store: String, segment: Int64) -> String {
+        "\(store)#\(segment)"
     }
 
     func insert(_ key: String) {

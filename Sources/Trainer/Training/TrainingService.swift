@@ -128,7 +128,7 @@ public final class TrainingService: Service, @unchecked Sendable {
             try Ledger(path: ledgerPath, configuration: configuration)
         }
         let writer = try await waitingForLock("attach", logger: logger) { try ledger.attach(attachRequest) }
-        if ledger.createdFile { announce?("created ledger \(Self.absolute(ledgerPath))") }
+        if ledger.isNew { announce?("created ledger \(Self.absolute(ledgerPath))") }
         if writer.createdRun { announce?("created run \(request.run) in \(Self.absolute(ledgerPath))") }
         logger[metadataKey: "segment"] = "\(writer.segmentID)"
         do {

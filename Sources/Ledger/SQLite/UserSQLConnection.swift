@@ -146,12 +146,12 @@ final class UserSQLConnection {
             return LedgerError(
                 .readOnly,
                 "lrledger sql is read-only: the statement would \(action) in \(path), so it was not run; use SELECT (or a PRAGMA that only reports)",
-                sqliteCode: code)
+                storeCode: code)
         case .escape(let what):
             return LedgerError(
                 .notAllowed,
                 "lrledger sql does not allow \(what): it only reads the ledger \(path); nothing was run",
-                sqliteCode: code)
+                storeCode: code)
         case nil:
             return code & 0xff == SQLITE_INTERRUPT ? timedOut(timeout) : sqliteError(code)
         }
@@ -163,7 +163,7 @@ final class UserSQLConnection {
             return LedgerError(
                 .readOnly,
                 "lrledger sql is read-only: the statement tried to modify \(path) and was refused (\(message))",
-                sqliteCode: code)
+                storeCode: code)
         }
         return sqliteError(code)
     }
@@ -180,7 +180,7 @@ final class UserSQLConnection {
     private func sqliteError(_ code: Int32?) -> LedgerError {
         let extended = sqlite3_extended_errcode(handle)
         if extended & 0xff == SQLITE_ERROR {
-            return LedgerError(.sql, "invalid SQL: \(message)", sqliteCode: extended)
+            return LedgerError(.sql, "invalid SQL: \(message)", storeCode: extended)
         }
         return LedgerError(
             DatabaseError(resultCode: ResultCode(rawValue: extended), message: message), path: path,

@@ -15,49 +15,49 @@ extension LedgerError {
             self.init(
                 .databaseFull,
                 "cannot \(action): the disk holding \(path) is full; free some space and retry (nothing from this attempt was saved)",
-                sqliteCode: code)
+                storeCode: code)
         case .SQLITE_READONLY:
             self.init(
                 .readOnly,
                 "cannot \(action): \(path) is open read-only or its file or directory is not writable (\(detail))",
-                sqliteCode: code)
+                storeCode: code)
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             self.init(
                 .busy,
                 "cannot \(action): \(path) stayed locked by another connection for longer than the busy timeout; retry, or raise the busy timeout",
-                sqliteCode: code)
+                storeCode: code)
         case .SQLITE_NOTADB:
             self.init(
                 .notADatabase,
                 "\(path) is not an SQLite database (\(detail)); lrledger left it unchanged: pass the path of a ledger, or a new file name",
-                sqliteCode: code)
+                storeCode: code)
         case .SQLITE_CORRUPT:
             self.init(
                 .corrupt,
                 "\(path) is damaged (\(detail)) and cannot \(action); lrledger left it unchanged: restore it from a backup",
-                sqliteCode: code)
+                storeCode: code)
         case .SQLITE_CANTOPEN:
             if let (folder, reason) = DatabasePreflight.unwritableFolder(of: path) {
                 // Even a reader must create the -shm file of a WAL database beside it.
                 self.init(
                     .cannotOpen,
                     "cannot open \(path): its folder \(folder) is not writable (\(reason)) and SQLite must create the database's -shm file there; make the folder writable, or copy the ledger (with its -wal file, if any) to a writable folder",
-                    sqliteCode: code)
+                    storeCode: code)
             } else {
                 self.init(
                     .cannotOpen,
                     "cannot open \(path): check that the file's directory exists and that you may read and write it",
-                    sqliteCode: code)
+                    storeCode: code)
             }
         case .SQLITE_IOERR:
             self.init(
                 .io, "I/O error on \(path) while trying to \(action) (\(detail)); check the disk and retry",
-                sqliteCode: code)
+                storeCode: code)
         case .SQLITE_PERM, .SQLITE_AUTH:
             self.init(
-                .readOnly, "cannot \(action): permission denied on \(path) (\(detail))", sqliteCode: code)
+                .readOnly, "cannot \(action): permission denied on \(path) (\(detail))", storeCode: code)
         default:
-            self.init(.sqlite, "cannot \(action): SQLite error on \(path): \(detail)", sqliteCode: code)
+            self.init(.storeFailure, "cannot \(action): SQLite error on \(path): \(detail)", storeCode: code)
         }
     }
 

@@ -1,0 +1,236 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import Logging
+
+/// The embedded store: one SQLite file in WAL mode, through GRDB.
+///
+/// A read-write store creates and migrates the file; a read-only one opens it with
+/// `SQLITE_OPEN_READONLY` and never creates it. Both refuse, with a clear message and
+/// without writing a byte, a file that is not an SQLite database, is truncated, was
+/// made by a newer lrledger, or whose migrations differ from this build's.
+final class SQLiteStore: LedgerStore {
+    let path: String
+    let isReadOnly: Bool
+    /// True when this open made the ledger: the file did not exist, or held no database.
+    let createdFile: Bool
+    let identity: String?
+    private let pool: DatabasePool
+    private let busyTimeout: Double
+    private let logger: Logger
+    /// Whether releasing the store should let SQLite remove the `-wal` and `-shm`
+    /// files: always for a read-write store; for a read-only one, only when they did
+    /// not exist before it opened the file (a reader leaves the files as it found them).
+    private let removesLogFiles: Bool
+
+    var location: String { path }
+
+    private init(
+        path: String, isReadOnly: Bool, pool: DatabasePool, busyTimeout: Double, logger: Logger,
+        removesLogFiles: Bool, createdFile: Bool
+    ) {
+        self.path = path
+        self.isReadOnly = isReadOnly
+        self.pool = pool
+        self.busyTimeout = busyTimeout
+        self.logger = logger
+        self.removesLogFiles = removesLogFiles
+        self.createdFile = createdFile
+        self.identity = FileIdentity(path: path).map { "\($0.device):\($0.inode)" }
+    }
+
+    deinit {
+        // A read-only command that fails or is refused releases the store without
+        // close(). (A read-write pool may still serve a RunWriter: only close() ends it.)
+        if isReadOnly, removesLogFiles {
+            try? pool.close()
+            DatabasePreflight.removeLogFilesIfUnused(path: path)
+        }
+    }
+
+    /// Opens the file at `path` for reading and writing, creating it when it does not
+    /// exist and applying the migrations it lacks.
+    ///
+    /// - throws: `LedgerError` with `.notADatabase`, `.notALedger`, `.corrupt`,
+    ///   `.newerSchema`, `.migrationChecksumMismatch`, `.cannotOpen`, `.readOnly`.
+    static func openReadWrite(path: String, configuration: LedgerConfiguration, logger: Logger) throws -> SQLiteStore {
+        let inspection = try DatabasePreflight.inspect(path: path, busyTimeout: configuration.busyTimeout)
+        try DatabasePreflight.checkWritable(path: path)
+        var grdbConfiguration = Configuration()
+        grdbConfiguration.label = "lrledger"
+        grdbConfiguration.busyMode = .timeout(configuration.busyTimeout)
+        grdbConfiguration.prepareDatabase { db in
+            if let connection = db.sqliteConnection { SQLiteHardening.apply(to: connection) }
+        }
+        let pool = try LedgerError.translating(path: path, "open the database") {
+            try DatabasePool(path: DatabasePreflight.fileName(path: path), configuration: grdbConfiguration)
+        }
+        // GRDB sets synchronous = NORMAL when it switches to WAL; apply the choice after.
+        let synchronous = configuration.durability == .full ? "FULL" : "NORMAL"
+        try LedgerError.translating(path: path, "set its durability") {
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = \(synchronous)") }
+        }
+        let store = SQLiteStore(
+            path: path, isReadOnly: false, pool: pool, busyTimeout: configuration.busyTimeout, logger: logger,
+            removesLogFiles: true, createdFile: inspection == .missing || inspection == .empty)
+        if inspection != .ledger(pending: []) {
+            try store.migrate(inspection)
+        }
+        return store
+    }
+
+    /// Opens the file at `path` for reading only.
+    ///
+    /// - throws: `LedgerError` with `.fileNotFound`, `.notADatabase`, `.notALedger`,
+    ///   `.corrupt`, `.newerSchema`, `.olderSchema`, `.migrationChecksumMismatch`, `.busy`.
+    static func openReadOnly(path: String, busyTimeout: Double, logger: Logger) throws -> SQLiteStore {
+        switch try DatabasePreflight.inspect(path: path, busyTimeout: busyTimeout) {
+        case .missing:
+            throw LedgerError(.fileNotFound, "no ledger at \(path): the file does not exist; check the path")
+        case .empty:
+            throw LedgerError(.notALedger, "\(path) is an empty database, not an lrledger ledger; check the path")
+        case .ledger(let pending) where !pending.isEmpty:
+            throw LedgerError(
+                .olderSchema,
+                "\(path) was made by an older lrledger and lacks migration \(pending[0]); open it once read-write (by resuming a run) to migrate it"
+            )
+        case .ledger:
+            break
+        }
+        let logFilesExisted =
+            FileManager.default.fileExists(atPath: path + "-wal")
+            || FileManager.default.fileExists(atPath: path + "-shm")
+        var grdbConfiguration = Configuration()
+        grdbConfiguration.label = "lrledger.readonly"
+        grdbConfiguration.readonly = true
+        grdbConfiguration.busyMode = .timeout(busyTimeout)
+        grdbConfiguration.prepareDatabase { db in
+            if let connection = db.sqliteConnection { SQLiteHardening.apply(to: connection) }
+        }
+        let pool = try LedgerError.translating(path: path, "open the database read-only") {
+            try DatabasePool(path: DatabasePreflight.readOnlyOpenName(path: path), configuration: grdbConfiguration)
+        }
+        return SQLiteStore(
+            path: path, isReadOnly: true, pool: pool, busyTimeout: busyTimeout, logger: logger,
+            removesLogFiles: !logFilesExisted, createdFile: false)
+    }
+
+    // MARK: - Transactions
+
+    func read<T>(_ action: @autoclosure () -> String, _ body: (any LedgerTransaction) throws -> T) throws -> T {
+        try LedgerError.translating(path: path, action()) {
+            try pool.read { db in try body(SQLiteTransaction(db: db, path: path)) }
+        }
+    }
+
+    func write<T>(_ action: @autoclosure () -> String, _ body: (any LedgerTransaction) throws -> T) throws -> T {
+        guard !isReadOnly else {
+            throw LedgerError(
+                .readOnly, "cannot \(action()): \(path) was opened read-only; open it read-write to change it")
+        }
+        return try LedgerError.translating(path: path, action()) {
+            try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(SQLiteTransaction(db: db, path: path))
+                    return .commit
+                }
+                guard let result else {
+                    throw LedgerError(.storeFailure, "cannot \(action()): the transaction did not complete")
+                }
+                return result
+            }
+        }
+    }
+
+    /// Runs raw statements outside the ledger's rules: for tests that damage a ledger
+    /// on purpose, and for pragmas.
+    func writeWithoutRules<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction(body)
+    }
+
+    // MARK: - User SQL
+
+    func query(
+        _ sql: String, timeout: Double?, columns: ([String]) throws -> Void, row: ([QueryValue]) throws -> Void
+    ) throws {
+        let connection = try UserSQLConnection(
+            path: path, openName: DatabasePreflight.readOnlyOpenName(path: path), busyTimeout: busyTimeout)
+        try connection.run(sql, timeout: timeout, columns: columns) { values in
+            try row(values.map(QueryValue.init))
+        }
+    }
+
+    /// SQLite's limit on a value's length (`SQLITE_LIMIT_LENGTH`, 1,000,000,000 in
+    /// Debian's build), less room for the rest of the checkpoint's row.
+    static let maximumValueBytes: Int = {
+        var connection: OpaquePointer?
+        defer { sqlite3_close(connection) }
+        guard sqlite3_open_v2(":memory:", &connection, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK else {
+            return 1_000_000_000 - 4096
+        }
+        return Int(sqlite3_limit(connection, SQLITE_LIMIT_LENGTH, -1)) - 4096
+    }()
+
+    var maximumCheckpointBytes: Int { Self.maximumValueBytes }
+
+    // MARK: - Closing
+
+    /// Checkpoints the write-ahead log (read-write), closes the connections, and lets
+    /// SQLite remove the `-wal` and `-shm` files when no other connection uses them.
+    func close() throws {
+        try LedgerError.translating(path: path, "close the database") {
+            if !isReadOnly {
+                _ = try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+            }
+            try pool.close()
+        }
+        if removesLogFiles { DatabasePreflight.removeLogFilesIfUnused(path: path) }
+    }
+
+    // MARK: - Migrations
+
+    private func migrate(_ inspection: DatabasePreflight.Inspection) throws {
+        let migrator = LedgerMigrations.migrator()
+        do {
+            try migrator.migrate(pool)
+        } catch {
+            // Another process may have migrated the same new file at the same moment:
+            // accept the result when the database is now complete and consistent.
+            let pending = try? pool.read { try LedgerMigrations.pending(path: path, db: $0) }
+            guard pending == [] else {
+                if let error = error as? DatabaseError {
+                    throw LedgerError(error, path: path, action: "apply its migrations")
+                }
+                throw error
+            }
+        }
+        let pending = try LedgerError.translating(path: path, "check its migrations") {
+            try pool.read { try LedgerMigrations.pending(path: path, db: $0) }
+        }
+        guard pending.isEmpty else {
+            throw LedgerError(
+                .storeFailure,
+                "\(path) still lacks migration \(pending[0]) after migrating; check the file's permissions")
+        }
+        if case .ledger(let applied) = inspection {
+            logger.info(
+                "migrated ledger", metadata: ["path": "\(path)", "migrations": "\(applied.joined(separator: ","))"])
+        } else {
+            logger.info("created ledger", metadata: ["path": "\(path)"])
+        }
+    }
+}
+
+extension QueryValue {
+    /// The value of a GRDB `DatabaseValue`.
+    init(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: self = .null
+        case .int64(let integer): self = .integer(integer)
+        case .double(let real): self = .real(real)
+        case .string(let text): self = .text(text)
+        case .blob(let data): self = .blob([UInt8](data))
+        }
+    }
+}

@@ -1,0 +1,43 @@
+/// Where a ledger keeps its records: the narrow seam between the ledger's rules and a
+/// database.
+///
+/// The rules (attach planning, commit fencing, liveness, audit) run in `Ledger` and
+/// `RunWriter` and never see SQL: they ask a store for one transaction at a time and
+/// read and write typed records through it (`LedgerTransaction`). A store owns its
+/// connections, its schema and migrations, its error translation and its read-only SQL
+/// surface. `SQLiteStore` is the embedded store; every store must pass the conformance
+/// suite in `Tests/LedgerTests/Conformance`.
+protocol LedgerStore: AnyObject, Sendable {
+    /// What a message names the store by: a file path, or a server URL without its password.
+    var location: String { get }
+    /// True when the store was opened for reading only: `write` refuses.
+    var isReadOnly: Bool { get }
+    /// A key that is the same for every handle on the same database, so this process
+    /// can tell its own live writers from ones it released without closing.
+    var identity: String? { get }
+
+    /// Runs `body` in one read transaction: a consistent snapshot.
+    ///
+    /// - parameter action: what is being done, for error messages ("list runs").
+    /// - throws: `LedgerError`: the store's failures translated, or what `body` throws.
+    func read<T>(_ action: @autoclosure () -> String, _ body: (any LedgerTransaction) throws -> T) throws -> T
+
+    /// Runs `body` in one write transaction that takes the write lock at once: all of
+    /// it is committed, or none of it when `body` throws or the process dies.
+    ///
+    /// - parameter action: what is being done, for error messages ("commit step 500 of run demo").
+    /// - throws: `LedgerError` `.readOnly` on a read-only store, the store's failures
+    ///   translated, or what `body` throws.
+    func write<T>(_ action: @autoclosure () -> String, _ body: (any LedgerTransaction) throws -> T) throws -> T
+
+    /// Runs SQL a user typed, reading only, streaming column names and rows.
+    func query(
+        _ sql: String, timeout: Double?, columns: ([String]) throws -> Void, row: ([QueryValue]) throws -> Void
+    ) throws
+
+    /// The largest inline checkpoint, in bytes, one commit can store.
+    var maximumCheckpointBytes: Int { get }
+
+    /// Releases the store's connections. Later calls fail.
+    func close() throws
+}
