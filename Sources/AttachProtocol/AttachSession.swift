@@ -32,20 +32,30 @@ public final class AttachSession {
     /// The protocol version this build speaks.
     public static let protocolVersion: Int64 = 1
 
-    private let ledgerPath: String
-    private let logger: Logger
+    private let openLedger: () throws -> Ledger
     private var ledger: Ledger?
+    private let logger: Logger
     private var writer: RunWriter?
     private var folder: CheckpointFolder?
     /// The last step logged in this segment (the resume step - 1 right after attach).
     private var lastLogged: Int64 = -1
     private var rates: [Double] = []
 
-    /// - parameter ledgerPath: the ledger file; created by the first `attach` that may create.
+    /// - parameter ledger: opens the ledger read-write, at the first `attach`, so that a
+    ///   ledger that cannot be opened is refused as a response to it; a ledger not made
+    ///   yet is made by the first `attach` that may create a run.
     /// - parameter logger: where the session logs attaches, rewinds and closes.
-    public init(ledgerPath: String, logger: Logger) {
-        self.ledgerPath = ledgerPath
+    public init(ledger: @escaping () throws -> Ledger, logger: Logger) {
+        self.openLedger = ledger
         self.logger = logger
+    }
+
+    /// The ledger, opened by the first call.
+    private func opened() throws -> Ledger {
+        if let ledger { return ledger }
+        let opened = try openLedger()
+        ledger = opened
+        return opened
     }
 
     /// Answers one request line with one response line (neither with a line break).
@@ -66,13 +76,19 @@ public final class AttachSession {
     /// Ends the conversation: a segment still attached is closed as `crashed`, since its
     /// client went away without saying how it ended.
     public func endOfInput() {
-        guard let writer else { return }
-        do {
-            try writer.close(reason: .crashed)
-        } catch {
-            logger.error("could not close the segment", metadata: ["run": "\(writer.runName)", "error": "\(error)"])
+        if let writer {
+            do {
+                try writer.close(reason: .crashed)
+            } catch {
+                logger.error(
+                    "could not close the segment", metadata: ["run": "\(writer.runName)", "error": "\(error)"])
+            }
+            self.writer = nil
         }
-        self.writer = nil
+        // Release the ledger's connections, so a session that only read (a refused
+        // attach) leaves no file behind it.
+        try? ledger?.close()
+        ledger = nil
     }
 
     // MARK: - Requests
@@ -115,41 +131,19 @@ public final class AttachSession {
             try ScheduleCodec.decode(scheduleOrOptimizer: json.compactText, dtype: message.dtype)
         }
         let folder = message.checkpointDirectory.map(CheckpointFolder.init(path:))
-        let request = AttachRequest(
+        var request = AttachRequest(
             run: message.run, schedule: schedule, allowScheduleChange: message.changeSchedule,
             targetSteps: message.targetSteps, settings: message.settings.compactText, creation: message.creation,
             checkpointFolder: folder)
-        try checkBeforeWriting(request)
-        let ledger = try Ledger(
-            path: ledgerPath, configuration: LedgerConfiguration(keepCheckpoints: message.keepCheckpoints),
-            logger: logger)
-        let writer = try ledger.attach(request)
+        request.keepCheckpoints = message.keepCheckpoints
+        let writer = try opened().attach(request)
         for discarded in writer.discardedCheckpoints {
             if let file = discarded.file { folder?.remove(file.path) }
         }
-        self.ledger = ledger
         self.writer = writer
         self.folder = folder
         lastLogged = writer.resumeStep - 1
         return Self.describe(writer)
-    }
-
-    /// Refuses what the attach would refuse before the ledger is opened for writing,
-    /// which writes to the file (and creates it): a run that may not be created, a live
-    /// writer, a tampered history, a schedule change not allowed, a name close to another.
-    private func checkBeforeWriting(_ request: AttachRequest) throws {
-        guard FileManager.default.fileExists(atPath: ledgerPath) else {
-            guard request.creation != .forbidden else {
-                throw LedgerError(
-                    .runNotFound,
-                    "no ledger at \(ledgerPath), so no run \(request.run); attach with creation allowed to start it")
-            }
-            guard request.schedule != nil else {
-                throw ProtocolError(.malformed, "attach: schedule is needed to create run \(request.run)")
-            }
-            return
-        }
-        try Ledger.checkAttach(path: ledgerPath, busyTimeout: LedgerConfiguration().busyTimeout, request)
     }
 
     private func log(_ message: ProtocolRequest.LogMessage) throws -> [(String, JSONValue)] {

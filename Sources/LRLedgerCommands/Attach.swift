@@ -1,6 +1,7 @@
 import ArgumentParser
 import AttachProtocol
 import Foundation
+import Ledger
 import Logging
 
 extension LRLedger {
@@ -26,7 +27,9 @@ extension LRLedger {
             signal(SIGINT, SIG_IGN)
             signal(SIGTERM, SIG_IGN)
             signal(SIGPIPE, SIG_IGN)
-            let session = AttachSession(ledgerPath: database.path, logger: Logger(label: "lrledger.attach"))
+            let logger = Logger(label: "lrledger.attach")
+            let path = database.path
+            let session = AttachSession(ledger: { try Ledger(path: path, logger: logger) }, logger: logger)
             while let line = readLine(strippingNewline: true) {
                 if line.allSatisfy(\.isWhitespace) { continue }
                 guard Self.writeLine(session.respond(to: line)) else { break }

@@ -107,8 +107,12 @@ extension LRLedger {
             var configuration = LedgerConfiguration(busyTimeout: busyTimeout ?? 1, keepCheckpoints: keepCheckpoints)
             if fullSync { configuration.durability = .full }
             // The first lines on standard output say what was created, at once.
+            // Opening writes nothing: the attach makes a new ledger, once the request is checked.
+            let ledger = try Ledger(path: database.path, configuration: configuration)
+            // A refused run leaves the folder as it was: no -shm or -wal from its reads.
+            defer { try? ledger.close() }
             let service = TrainingService(
-                ledgerPath: database.path, configuration: configuration, request: request, logger: logger,
+                ledger: ledger, request: request, logger: logger,
                 waitsForLock: busyTimeout == nil,
                 announce: { line in try? FileHandle.standardOutput.write(contentsOf: Data((line + "\n").utf8)) })
             var groupLogger = Logger(label: "lrledger.lifecycle")

@@ -34,24 +34,25 @@ public final class Ledger: Sendable {
     public var isReadOnly: Bool { store.isReadOnly }
     /// The configuration the ledger was opened with.
     public let configuration: LedgerConfiguration
-    /// True when this open made the ledger: there was no ledger at its location.
-    public let isNew: Bool
+    /// True once this ledger's first write made it: there was no ledger at its location.
+    public var isNew: Bool { store.createdLedger }
 
     let store: any LedgerStore
     let logger: Logger
 
-    init(store: any LedgerStore, configuration: LedgerConfiguration, logger: Logger, isNew: Bool) {
+    init(store: any LedgerStore, configuration: LedgerConfiguration, logger: Logger) {
         self.store = store
         self.configuration = configuration
         self.logger = logger
-        self.isNew = isNew
     }
 
-    /// Opens the ledger at `path` for reading and writing, creating the file when it
-    /// does not exist and applying the migrations it lacks.
+    /// Opens the ledger at `path` for reading and writing.
     ///
-    /// The database is put in WAL mode with the configured busy timeout and
-    /// durability. Nothing is written when the file is refused.
+    /// A file that does not exist yet, or that an older lrledger made, is created or
+    /// migrated by the first write (an attach, say): until then nothing is written, a
+    /// missing file reads as an empty ledger, and an attach that is refused leaves the
+    /// folder as it was. The database is in WAL mode with the configured busy timeout
+    /// and durability. Nothing is written when the file is refused.
     ///
     /// - parameter path: the database file; its directory must exist.
     /// - parameter configuration: durability, busy timeout, checkpoints kept, lease timeout.
@@ -66,7 +67,7 @@ public final class Ledger: Sendable {
     ) throws {
         try configuration.validate()
         let store = try SQLiteStore.openReadWrite(path: path, configuration: configuration, logger: logger)
-        self.init(store: store, configuration: configuration, logger: logger, isNew: store.createdFile)
+        self.init(store: store, configuration: configuration, logger: logger)
     }
 
     /// Opens the ledger at `path` for reading only: `runs`, `run(named:)`, `history`,
@@ -89,7 +90,7 @@ public final class Ledger: Sendable {
         let configuration = LedgerConfiguration(busyTimeout: busyTimeout)
         try configuration.validate()
         let store = try SQLiteStore.openReadOnly(path: path, busyTimeout: busyTimeout, logger: logger)
-        return Ledger(store: store, configuration: configuration, logger: logger, isNew: false)
+        return Ledger(store: store, configuration: configuration, logger: logger)
     }
 
     /// Closes the ledger's connections now rather than when the ledger is released.

@@ -16,7 +16,8 @@ final class Conversation {
         try FileManager.default.createDirectory(
             at: folder.appendingPathComponent("checkpoints"), withIntermediateDirectories: true)
         session = AttachSession(
-            ledgerPath: folder.appendingPathComponent("ledger.sqlite").path, logger: Logger(label: "test"))
+            ledger: { [folder] in try Ledger(path: folder.appendingPathComponent("ledger.sqlite").path) },
+            logger: Logger(label: "test"))
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }

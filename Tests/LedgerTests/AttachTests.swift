@@ -232,7 +232,7 @@ struct AttachTests {
     func sameProcessRace() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path()
-        do { _ = try Ledger(path: path) }
+        do { try makeLedger(path) }
         final class Results: @unchecked Sendable {
             let lock = NSLock()
             var writers: [RunWriter] = []
@@ -316,7 +316,7 @@ struct AttachTests {
     @Test("a read-only ledger refuses to attach")
     func readOnlyRefusesAttach() throws {
         let directory = try TemporaryDirectory()
-        do { _ = try Ledger(path: directory.path()) }
+        do { try makeLedger(directory.path()) }
         let ledger = try Ledger.openReadOnly(path: directory.path())
         let error = #expect(throws: LedgerError.self) { try ledger.attach(try request("demo")) }
         #expect(error?.code == .readOnly)

@@ -141,3 +141,12 @@ final class ProbeProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 }
+
+/// Makes an empty ledger at `path` (opening one writes nothing; its first write makes
+/// the file), for tests that look at a new ledger's file.
+@discardableResult
+func makeLedger(_ path: String, configuration: LedgerConfiguration = LedgerConfiguration()) throws -> Ledger {
+    let ledger = try Ledger(path: path, configuration: configuration)
+    try ledger.withSQLiteConnection { _ in }
+    return ledger
+}

@@ -29,7 +29,7 @@ struct MigrationTests {
     func appliesThenNoOp() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path()
-        do { _ = try Ledger(path: path) }
+        do { try makeLedger(path) }
         let files = try Self.migrationFiles()
         let recorded = try sqlite3(
             path, "SELECT identifier || ' ' || sha256 || ' ' || applied_at FROM lrledger_migration ORDER BY identifier")
@@ -50,7 +50,7 @@ struct MigrationTests {
         }
 
         // Opening again applies nothing: the records are untouched.
-        do { _ = try Ledger(path: path) }
+        do { try makeLedger(path) }
         let again = try sqlite3(
             path, "SELECT identifier || ' ' || sha256 || ' ' || applied_at FROM lrledger_migration ORDER BY identifier")
         #expect(again.stdout == recorded.stdout)
@@ -63,10 +63,10 @@ struct MigrationTests {
         let directory = try TemporaryDirectory()
         let zero = directory.path("zero.sqlite")
         _ = FileManager.default.createFile(atPath: zero, contents: Data())
-        _ = try Ledger(path: zero)
+        try makeLedger(zero)
         let blank = directory.path("blank.sqlite")
         try sqlite3(blank, "PRAGMA user_version = 0; VACUUM;")
-        _ = try Ledger(path: blank)
+        try makeLedger(blank)
         for path in [zero, blank] {
             #expect(try Ledger.openReadOnly(path: path).runs().isEmpty)
         }

@@ -136,7 +136,7 @@ struct RunManagementTests {
                 #expect(error.code == .runBusy)
                 #expect(error.message.contains("pid \(me) on host "))
             }
-            #expect(throws: LedgerError.self) { try Ledger.checkChange(path: directory.path(), change) }
+            #expect(throws: LedgerError.self) { try Ledger.openReadOnly(path: directory.path()).checkChange(change) }
         }
         try logAndCommit(writer, 10..<20)
         try writer.close(reason: .finished)

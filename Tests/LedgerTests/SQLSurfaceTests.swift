@@ -11,7 +11,7 @@ struct SQLSurfaceTests {
     func viewColumns() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path()
-        do { _ = try Ledger(path: path) }
+        do { try makeLedger(path) }
         let expected = [
             "runs": "name,status,step,target_steps,schedule,dtype,created_at,updated_at",
             "rate_history": "run,step,rate,loss,segment",

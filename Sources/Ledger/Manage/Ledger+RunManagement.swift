@@ -12,16 +12,6 @@ extension Ledger {
         try store.read(change.action) { tx in _ = try checkedRun(tx, change) }
     }
 
-    /// `checkChange(_:)` on the ledger at `path`, opened read-only: nothing is written and
-    /// no file is created, so a command that is refused leaves every file as it was.
-    ///
-    /// - throws: `LedgerError`: as `openReadOnly(path:busyTimeout:logger:)` and `checkChange(_:)`.
-    public static func checkChange(
-        path: String, busyTimeout: Double = LedgerConfiguration().busyTimeout, _ change: RunChange
-    ) throws {
-        try Ledger.openReadOnly(path: path, busyTimeout: busyTimeout).checkChange(change)
-    }
-
     /// Deletes the run and everything that belongs to it (its rate log and audit trail,
     /// segments, schedule versions, checkpoints, chain links and events) in one
     /// transaction, and keeps a `deleted_run` record saying what it was and who deleted
@@ -92,7 +82,16 @@ extension Ledger {
     private func inChangeTransaction<T>(_ change: RunChange, _ body: (any LedgerTransaction, StoredRun) throws -> T)
         throws -> T
     {
-        try store.write(change.action) { tx in try body(tx, try checkedRun(tx, change)) }
+        // A ledger not made yet is made by the write: refuse what the change would refuse
+        // first, so a refused change leaves the file as it was.
+        if store.awaitsFirstWrite {
+            do {
+                try checkChange(change)
+            } catch let error as LedgerError where error.code == .olderSchema {
+                // The write migrates it first, then checks.
+            }
+        }
+        return try store.write(change.action) { tx in try body(tx, try checkedRun(tx, change)) }
     }
 
     /// The run, after every check the change needs; throws the refusal.

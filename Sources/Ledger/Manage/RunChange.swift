@@ -1,13 +1,14 @@
 /// A change a user makes to a run as a whole, outside training: deleting it, renaming it,
 /// or adding a note to it.
 ///
-/// `Ledger.checkChange(_:)` makes every check the change's method makes, reading only, so
-/// a command can refuse without writing a byte; `deleteRun(named:)`, `renameRun(_:to:)`
-/// and `addNote(toRun:_:)` check again in their transaction and make the change.
+/// `Ledger.checkChange(_:)` makes every check the change's method makes, reading only;
+/// `deleteRun(named:)`, `renameRun(_:to:)` and `addNote(toRun:_:)` make them in their
+/// transaction and write nothing when they refuse.
 ///
 /// ```swift
-/// try Ledger.checkChange(path: "lrledger.sqlite", .rename(run: "demo", to: "demo-lr0.1"))
-/// try Ledger(path: "lrledger.sqlite").renameRun("demo", to: "demo-lr0.1")
+/// let ledger = try Ledger(path: "lrledger.sqlite")
+/// try ledger.checkChange(.rename(run: "demo", to: "demo-lr0.1"))   // optional: reads only
+/// try ledger.renameRun("demo", to: "demo-lr0.1")
 /// ```
 public enum RunChange: Sendable, Hashable {
     /// Delete the run and everything that belongs to it, keeping a `deleted_run` record.

@@ -29,19 +29,18 @@ extension Ledger {
     /// latest checkpoint (with its state bytes), counts and events.
     ///
     /// - parameter name: the run's name.
-    /// - throws: `LedgerError` `.runNotFound` naming the run, or an SQLite error code.
+    /// - throws: `LedgerError` `.runNotFound` naming the run, or the store's failure.
     public func run(named name: String) throws -> RunDetail {
         try store.read("read run \(name)") { tx in
             guard let listing = try tx.runListing(named: name) else { throw runNotFound(name) }
             let head = try tx.chainLinks(runID: listing.id, last: 1).last
-            let checkpoints = try tx.checkpoints(runID: listing.id)
+            let counts = try tx.rowCounts(runID: listing.id)
             return RunDetail(
                 summary: try judged(tx, listing), settings: listing.settings,
                 segments: try tx.segments(runID: listing.id).map(\.publicSegment),
                 schedules: try Self.scheduleVersions(tx, runID: listing.id, run: name),
-                latestCheckpoint: checkpoints.first?.checkpoint, checkpointCount: checkpoints.count,
-                loggedRows: try tx.rateCount(runID: listing.id),
-                supersededRows: try tx.supersededCount(runID: listing.id),
+                latestCheckpoint: try tx.latestCheckpoint(runID: listing.id)?.checkpoint,
+                checkpointCount: Int(counts.checkpoints), loggedRows: counts.rates, supersededRows: counts.superseded,
                 events: try tx.events(runID: listing.id), chainHead: head?.digest, chainLength: head?.seq ?? 0)
         }
     }

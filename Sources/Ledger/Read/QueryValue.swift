@@ -1,4 +1,4 @@
-/// A value in a row returned by `Ledger.queryValues(_:columns:row:)`: one of SQLite's
+/// A value in a row returned by `Ledger.query(_:timeout:columns:row:)`: one of SQLite's
 /// five storage classes, usable without importing GRDB.
 public enum QueryValue: Sendable, Hashable, CustomStringConvertible {
     case null

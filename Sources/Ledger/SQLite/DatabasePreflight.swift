@@ -209,6 +209,12 @@ enum DatabasePreflight {
     /// - throws: `LedgerError` `.readOnly` naming the file or folder and the reason.
     static func checkWritable(path: String) throws {
         let exists = access(path, F_OK) == 0
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if !exists, access(folder, F_OK) != 0 {
+            throw LedgerError(
+                .cannotOpen,
+                "cannot create \(path): the directory \(folder) does not exist; create it, or choose another path")
+        }
         if exists, access(path, W_OK) != 0 {
             throw LedgerError(
                 .readOnly,
@@ -222,7 +228,7 @@ enum DatabasePreflight {
                 .readOnly,
                 exists
                     ? "cannot write to \(path): its folder \(folder) is not writable (\(reason)) and SQLite must create the database's -wal and -shm files there; lrledger changed nothing: make the folder writable, or read the ledger with runs, show, history, audit or sql"
-                    : "cannot create \(path): its folder \(folder) is not writable (\(reason)); choose another path with --db or LRLEDGER_DB"
+                    : "cannot create \(path): its folder \(folder) is not writable (\(reason)); choose another path"
             )
         }
     }

@@ -5,18 +5,28 @@ import Logging
 
 /// The embedded store: one SQLite file in WAL mode, through GRDB.
 ///
-/// A read-write store creates and migrates the file; a read-only one opens it with
+/// A read-write store creates and migrates the file with its first write: until then a
+/// missing file reads as an empty ledger and nothing is created, so checks that refuse
+/// a request leave the folder as it was. A read-only store opens the file with
 /// `SQLITE_OPEN_READONLY` and never creates it. Both refuse, with a clear message and
 /// without writing a byte, a file that is not an SQLite database, is truncated, was
 /// made by a newer lrledger, or whose migrations differ from this build's.
-final class SQLiteStore: LedgerStore {
+final class SQLiteStore: LedgerStore, @unchecked Sendable {
     let path: String
     let isReadOnly: Bool
-    /// True when this open made the ledger: the file did not exist, or held no database.
-    let createdFile: Bool
-    let identity: String?
-    private let pool: DatabasePool
     private let busyTimeout: Double
+    private let configuration: LedgerConfiguration
+
+    /// Until the first write, what the open found, and a read-only store over the file
+    /// when it is a current ledger: so opening and reading write nothing, and the first
+    /// write creates or migrates the ledger. Then the read-write connections.
+    private enum State {
+        case deferred(DatabasePreflight.Inspection, reader: SQLiteStore?)
+        case open(DatabasePool)
+    }
+    private let lock = NSLock()
+    private var state: State
+    private var madeLedger = false
     private let logger: Logger
     /// Whether releasing the store should let SQLite remove the `-wal` and `-shm`
     /// files: always for a read-write store; for a read-only one, only when they did
@@ -26,26 +36,37 @@ final class SQLiteStore: LedgerStore {
     var location: String { path }
 
     private init(
-        path: String, isReadOnly: Bool, pool: DatabasePool, busyTimeout: Double, logger: Logger,
-        removesLogFiles: Bool, createdFile: Bool
+        path: String, isReadOnly: Bool, state: State, configuration: LedgerConfiguration, logger: Logger,
+        removesLogFiles: Bool
     ) {
         self.path = path
         self.isReadOnly = isReadOnly
-        self.pool = pool
-        self.busyTimeout = busyTimeout
+        self.state = state
+        self.configuration = configuration
+        self.busyTimeout = configuration.busyTimeout
         self.logger = logger
         self.removesLogFiles = removesLogFiles
-        self.createdFile = createdFile
-        self.identity = FileIdentity(path: path).map { "\($0.device):\($0.inode)" }
     }
 
     deinit {
         // A read-only command that fails or is refused releases the store without
         // close(). (A read-write pool may still serve a RunWriter: only close() ends it.)
-        if isReadOnly, removesLogFiles {
+        if isReadOnly, removesLogFiles, case .open(let pool) = state {
             try? pool.close()
             DatabasePreflight.removeLogFilesIfUnused(path: path)
         }
+    }
+
+    /// The file's device and inode: the same for every path that names it (nil before it exists).
+    var identity: String? {
+        FileIdentity(path: path).map { "\($0.device):\($0.inode)" }
+    }
+
+    /// True once a write of this store made the ledger: the file did not exist, or held no database.
+    var createdLedger: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return madeLedger
     }
 
     /// Opens the file at `path` for reading and writing, creating it when it does not
@@ -56,6 +77,13 @@ final class SQLiteStore: LedgerStore {
     static func openReadWrite(path: String, configuration: LedgerConfiguration, logger: Logger) throws -> SQLiteStore {
         let inspection = try DatabasePreflight.inspect(path: path, busyTimeout: configuration.busyTimeout)
         try DatabasePreflight.checkWritable(path: path)
+        return SQLiteStore(
+            path: path, isReadOnly: false, state: .deferred(inspection, reader: nil), configuration: configuration,
+            logger: logger, removesLogFiles: true)
+    }
+
+    /// Opens the read-write pool, in WAL mode with the configured durability.
+    private static func openPool(path: String, configuration: LedgerConfiguration) throws -> DatabasePool {
         var grdbConfiguration = Configuration()
         grdbConfiguration.label = "lrledger"
         grdbConfiguration.busyMode = .timeout(configuration.busyTimeout)
@@ -70,13 +98,7 @@ final class SQLiteStore: LedgerStore {
         try LedgerError.translating(path: path, "set its durability") {
             try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = \(synchronous)") }
         }
-        let store = SQLiteStore(
-            path: path, isReadOnly: false, pool: pool, busyTimeout: configuration.busyTimeout, logger: logger,
-            removesLogFiles: true, createdFile: inspection == .missing || inspection == .empty)
-        if inspection != .ledger(pending: []) {
-            try store.migrate(inspection)
-        }
-        return store
+        return pool
     }
 
     /// Opens the file at `path` for reading only.
@@ -111,15 +133,31 @@ final class SQLiteStore: LedgerStore {
             try DatabasePool(path: DatabasePreflight.readOnlyOpenName(path: path), configuration: grdbConfiguration)
         }
         return SQLiteStore(
-            path: path, isReadOnly: true, pool: pool, busyTimeout: busyTimeout, logger: logger,
-            removesLogFiles: !logFilesExisted, createdFile: false)
+            path: path, isReadOnly: true, state: .open(pool),
+            configuration: LedgerConfiguration(busyTimeout: busyTimeout),
+            logger: logger, removesLogFiles: !logFilesExisted)
     }
 
     // MARK: - Transactions
 
     func read<T>(_ action: @autoclosure () -> String, _ body: (any LedgerTransaction) throws -> T) throws -> T {
-        try LedgerError.translating(path: path, action()) {
-            try pool.read { db in try body(SQLiteTransaction(db: db, path: path)) }
+        switch try readState() {
+        case .open(let pool):
+            return try LedgerError.translating(path: path, action()) {
+                try pool.read { db in try body(SQLiteTransaction(db: db, path: path)) }
+            }
+        case .deferred(_, let reader?):
+            return try reader.read(action(), body)
+        case .deferred(.ledger(let pending), nil):
+            throw LedgerError(
+                .olderSchema,
+                "\(path) was made by an older lrledger and lacks migration \(pending.first ?? "?"); the first write migrates it"
+            )
+        case .deferred:
+            // No ledger yet: it reads as an empty one.
+            return try LedgerError.translating(path: path, action()) {
+                try Self.emptyLedger.read { db in try body(SQLiteTransaction(db: db, path: path)) }
+            }
         }
     }
 
@@ -128,6 +166,7 @@ final class SQLiteStore: LedgerStore {
             throw LedgerError(
                 .readOnly, "cannot \(action()): \(path) was opened read-only; open it read-write to change it")
         }
+        let pool = try writablePool()
         return try LedgerError.translating(path: path, action()) {
             try pool.writeWithoutTransaction { db in
                 var result: T?
@@ -143,10 +182,61 @@ final class SQLiteStore: LedgerStore {
         }
     }
 
+    /// Whether the ledger is not made yet: its first write creates or migrates it.
+    var awaitsFirstWrite: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if case .deferred = state { return true }
+        return false
+    }
+
+    /// The state for a read: before the first write, a read-only store over a current
+    /// ledger (also one another process has made meanwhile).
+    private func readState() throws -> State {
+        lock.lock()
+        defer { lock.unlock() }
+        guard case .deferred(let found, nil) = state else { return state }
+        let inspection =
+            found == .ledger(pending: []) ? found : try DatabasePreflight.inspect(path: path, busyTimeout: busyTimeout)
+        let reader =
+            inspection == .ledger(pending: [])
+            ? try SQLiteStore.openReadOnly(path: path, busyTimeout: busyTimeout, logger: logger) : nil
+        state = .deferred(inspection, reader: reader)
+        return state
+    }
+
+    /// The read-write pool; the first call creates or migrates the ledger when it needs it.
+    private func writablePool() throws -> DatabasePool {
+        lock.lock()
+        defer { lock.unlock() }
+        if case .open(let pool) = state { return pool }
+        if case .deferred(_, let reader?) = state {
+            try? reader.close()
+            state = .deferred(.missing, reader: nil)
+        }
+        // Inspect again: another process may have made or migrated the file meanwhile.
+        let inspection = try DatabasePreflight.inspect(path: path, busyTimeout: busyTimeout)
+        let pool = try Self.openPool(path: path, configuration: configuration)
+        if inspection != .ledger(pending: []) {
+            try migrate(pool, inspection)
+            madeLedger = inspection == .missing || inspection == .empty
+        }
+        state = .open(pool)
+        return pool
+    }
+
+    /// An empty ledger in memory: what a ledger not made yet reads as.
+    private static let emptyLedger: DatabaseQueue = {
+        // An in-memory database cannot fail to open or to take the embedded migrations.
+        let queue = try! DatabaseQueue()
+        try! LedgerMigrations.migrator().migrate(queue)
+        return queue
+    }()
+
     /// Runs raw statements outside the ledger's rules: for tests that damage a ledger
     /// on purpose, and for pragmas.
     func writeWithoutRules<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.writeWithoutTransaction(body)
+        try writablePool().writeWithoutTransaction(body)
     }
 
     // MARK: - User SQL
@@ -179,6 +269,10 @@ final class SQLiteStore: LedgerStore {
     /// Checkpoints the write-ahead log (read-write), closes the connections, and lets
     /// SQLite remove the `-wal` and `-shm` files when no other connection uses them.
     func close() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        if case .deferred(_, let reader?) = state { try reader.close() }
+        guard case .open(let pool) = state else { return }
         try LedgerError.translating(path: path, "close the database") {
             if !isReadOnly {
                 _ = try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
@@ -190,7 +284,7 @@ final class SQLiteStore: LedgerStore {
 
     // MARK: - Migrations
 
-    private func migrate(_ inspection: DatabasePreflight.Inspection) throws {
+    private func migrate(_ pool: DatabasePool, _ inspection: DatabasePreflight.Inspection) throws {
         let migrator = LedgerMigrations.migrator()
         do {
             try migrator.migrate(pool)

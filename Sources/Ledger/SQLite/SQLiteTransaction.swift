@@ -304,10 +304,6 @@ struct SQLiteTransaction: LedgerTransaction {
             ?? false
     }
 
-    func rateCount(runID: Int64) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT count(*) FROM rate_log WHERE run_id = ?", arguments: [runID]) ?? 0
-    }
-
     func supersededRates(runID: Int64) throws -> [SupersededRate] {
         try Row.fetchAll(
             db,

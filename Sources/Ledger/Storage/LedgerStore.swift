@@ -16,6 +16,12 @@ protocol LedgerStore: AnyObject, Sendable {
     /// can tell its own live writers from ones it released without closing.
     var identity: String? { get }
 
+    /// True while the ledger is not made yet (no file, or one to migrate): the first
+    /// write makes it, and until then reads see an empty ledger.
+    var awaitsFirstWrite: Bool { get }
+    /// True once a write of this store made a new ledger.
+    var createdLedger: Bool { get }
+
     /// Runs `body` in one read transaction: a consistent snapshot.
     ///
     /// - parameter action: what is being done, for error messages ("list runs").

@@ -71,8 +71,6 @@ protocol LedgerTransaction {
     func rates(runID: Int64, from: Int64, to: Int64, _ body: (StoredRate) throws -> Void) throws
     /// Whether the canonical history has a row at `step`.
     func hasRate(runID: Int64, step: Int64) throws -> Bool
-    /// The number of canonical rows.
-    func rateCount(runID: Int64) throws -> Int64
     /// The audit trail's rows, by step.
     func supersededRates(runID: Int64) throws -> [SupersededRate]
     /// The number of rows in the audit trail.

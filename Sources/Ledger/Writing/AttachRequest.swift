@@ -59,6 +59,9 @@ public struct AttachRequest: Sendable {
     /// checkpoint, deleting the damaged ones above it, and records both in the run's chain
     /// and events: a deliberate, audited rewind. Default false.
     public var discardDamagedCheckpoints: Bool = false
+    /// How many of the latest checkpoints this segment's commits keep, or nil for the
+    /// ledger's `LedgerConfiguration.keepCheckpoints`. >= 1.
+    public var keepCheckpoints: Int?
     /// The writer recorded on the segment: this process. (Tests stand in for a process
     /// on another host with another identity.)
     var identity: ProcessIdentity = .current

@@ -34,9 +34,21 @@ extension Ledger {
         if let problem = RunName.problem(request.run) {
             throw LedgerError(.invalidArgument, problem)
         }
+        if let keep = request.keepCheckpoints, keep < 1 {
+            throw LedgerError(.invalidArgument, "keepCheckpoints must be at least 1, got \(keep)")
+        }
         guard request.targetSteps >= 0 else {
             throw LedgerError(
                 .invalidArgument, "targetSteps must be >= 0, got \(request.targetSteps) for run \(request.run)")
+        }
+        // A ledger not made yet is made by the attach's write: refuse what the attach
+        // would refuse first, so a refused attach leaves no file behind.
+        if store.awaitsFirstWrite {
+            do {
+                try checkAttach(request)
+            } catch let error as LedgerError where error.code == .olderSchema {
+                // The attach migrates it first, then checks.
+            }
         }
         // The segment is registered as live in this process before the transaction
         // commits, so another thread's attach, which can only run after the commit,
@@ -64,7 +76,8 @@ extension Ledger {
                 "created": "\(outcome.createdRun)", "superseded": "\(outcome.supersededRows)",
             ])
         return RunWriter(
-            outcome: outcome, runName: request.run, store: store, keepCheckpoints: configuration.keepCheckpoints,
+            outcome: outcome, runName: request.run, store: store,
+            keepCheckpoints: request.keepCheckpoints ?? configuration.keepCheckpoints,
             logger: logger, liveKey: liveKey)
     }
 
@@ -104,10 +117,10 @@ extension Ledger {
     /// Makes every check `attach(_:)` makes before it writes, reading only, and throws
     /// the error it would throw. Works on a read-only ledger.
     ///
-    /// Opening a ledger read-write writes to the file (SQLite's write-ahead log is set
-    /// up with a commit), so a caller that must leave the file untouched when the
-    /// attach is refused (a live writer, an edited schedule, a schedule change not
-    /// allowed) checks here first. The attach still checks again in its transaction.
+    /// For a caller that wants to know before it does costly work (load a dataset,
+    /// build a model) whether the attach will be refused: a live writer, an edited
+    /// history, a schedule change not allowed, a name close to another run's. The
+    /// attach checks again in its transaction, and writes nothing when it refuses.
     ///
     /// - parameter request: the request `attach(_:)` will get.
     /// - throws: `LedgerError` with the codes `attach(_:)` refuses with.

@@ -27,26 +27,4 @@ extension Ledger {
             }
         }
     }
-
-    /// Makes the checks `attach(_:)` makes before it writes, on the file at `path`, without
-    /// writing a byte and without creating the file: nothing when there is no ledger there
-    /// yet (no file, an empty one, one an older lrledger made), which the attach creates
-    /// or migrates.
-    ///
-    /// A caller that must leave the file untouched when the attach would be refused (a
-    /// live writer, a tampered history, a run name close to another's) calls this before
-    /// opening the ledger read-write.
-    ///
-    /// - throws: `LedgerError` with the codes `attach(_:)` refuses with.
-    public static func checkAttach(path: String, busyTimeout: Double, _ request: AttachRequest) throws {
-        let ledger: Ledger
-        do {
-            ledger = try Ledger.openReadOnly(path: path, busyTimeout: busyTimeout)
-        } catch let error as LedgerError
-            where error.code == .fileNotFound || error.code == .olderSchema || error.code == .notALedger
-        {
-            return
-        }
-        try ledger.checkAttach(request)
-    }
 }

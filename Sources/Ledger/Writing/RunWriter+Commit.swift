@@ -151,7 +151,7 @@ extension RunWriter {
     ///
     /// - parameter reason: why the segment ends.
     /// - throws: `LedgerError` `.segmentLost` when another process closed the segment,
-    ///   `.invalidArgument` when already closed, or an SQLite error code.
+    ///   `.invalidArgument` when already closed, or the store's failure (`.storeFailure`, `.busy`, `.databaseFull`, `.io`).
     public func close(reason: EndReason) throws {
         lock.lock()
         defer { lock.unlock() }

@@ -30,14 +30,14 @@ import ServiceLifecycle
 /// backoff and logging that it waits, unless told not to (`waitsForLock`).
 ///
 /// ```swift
-/// let service = TrainingService(ledgerPath: "lrledger.sqlite", request: request, logger: logger)
+/// let ledger = try Ledger(path: "lrledger.sqlite")
+/// let service = TrainingService(ledger: ledger, request: request, logger: logger)
 /// let group = ServiceGroup(configuration: .init(services: [.init(service: service,
 ///     successTerminationBehavior: .gracefullyShutdownGroup)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
 /// try await group.run()
 /// ```
 public final class TrainingService: Service, @unchecked Sendable {
-    private let ledgerPath: String
-    private let configuration: LedgerConfiguration
+    private let ledger: Ledger
     private let request: TrainingRequest
     private let logger: Logger
     private let progress: TrainingProgress
@@ -45,23 +45,22 @@ public final class TrainingService: Service, @unchecked Sendable {
     private let announce: (@Sendable (String) -> Void)?
     private var result: TrainingOutcome?
 
-    /// - parameter ledgerPath: the ledger file; created when missing, but only once the
-    ///   request, the settings and the data have been checked.
+    /// - parameter ledger: the ledger, opened read-write; a ledger not made yet is made
+    ///   by the attach, once the request, the settings and the data have been checked.
     /// - parameter progress: how to show progress; by default a live line when standard
     ///   error is a terminal, log lines otherwise.
     /// - parameter waitsForLock: when another connection holds the write lock past
-    ///   `configuration.busyTimeout`, log that and try again with backoff for as long as
+    ///   the ledger's busy timeout, log that and try again with backoff for as long as
     ///   it takes (true, the default), or fail with `LedgerError.Code.busy` (false: the
     ///   busy timeout is then the bound a user asked for).
     /// - parameter announce: called with one line when the run or the ledger file is created.
     public init(
-        ledgerPath: String, configuration: LedgerConfiguration = LedgerConfiguration(), request: TrainingRequest,
-        logger: Logger, progress: TrainingProgress? = nil, waitsForLock: Bool = true,
+        ledger: Ledger, request: TrainingRequest, logger: Logger, progress: TrainingProgress? = nil,
+        waitsForLock: Bool = true,
         announce: (@Sendable (String) -> Void)? = nil
     ) {
         self.announce = announce
-        self.ledgerPath = ledgerPath
-        self.configuration = configuration
+        self.ledger = ledger
         self.request = request
         self.logger = logger
         self.waitsForLock = waitsForLock
@@ -87,11 +86,9 @@ public final class TrainingService: Service, @unchecked Sendable {
         logger[metadataKey: "run"] = "\(request.run)"
 
         // Refusals come before anything is written: settings, data, a finished run.
-        let existing = try Self.existingRun(named: request.run, at: ledgerPath, busyTimeout: configuration.busyTimeout)
+        let existing = try existingRun(named: request.run)
         // A new run trained to step 0 would be an empty run left behind: refuse it.
-        if existing == nil, request.targetSteps == 0,
-            Self.runIsMissing(named: request.run, at: ledgerPath, busyTimeout: configuration.busyTimeout)
-        {
+        if existing == nil, request.targetSteps == 0, runIsMissing(named: request.run) {
             throw TrainingError(
                 .invalidRequest,
                 "run \(request.run) does not exist, and a target of 0 steps would create it with nothing trained; give the number of steps to train it to"
@@ -120,16 +117,12 @@ public final class TrainingService: Service, @unchecked Sendable {
             allowScheduleChange: request.allowScheduleChange, targetSteps: request.targetSteps,
             settings: workload.settings.jsonText(), creation: request.creation, logEvery: request.logEvery)
         attachRequest.discardDamagedCheckpoints = request.discardDamagedCheckpoints
-        // Opening the file read-write writes to it, so refuse what the attach would refuse
-        // (a live writer, a tampered history, an unasked schedule change, a name close to
-        // another run's) first.
-        try Ledger.checkAttach(path: ledgerPath, busyTimeout: configuration.busyTimeout, attachRequest)
-        let ledger = try await waitingForLock("open the ledger", logger: logger) {
-            try Ledger(path: ledgerPath, configuration: configuration)
-        }
+        // The attach refuses in its own transaction, writing nothing (and a ledger not
+        // made yet is made only when the attach is not refused).
+        let ledger = self.ledger
         let writer = try await waitingForLock("attach", logger: logger) { try ledger.attach(attachRequest) }
-        if ledger.isNew { announce?("created ledger \(Self.absolute(ledgerPath))") }
-        if writer.createdRun { announce?("created run \(request.run) in \(Self.absolute(ledgerPath))") }
+        if ledger.isNew { announce?("created ledger \(Self.absolute(ledger.location))") }
+        if writer.createdRun { announce?("created run \(request.run) in \(Self.absolute(ledger.location))") }
         logger[metadataKey: "segment"] = "\(writer.segmentID)"
         do {
             if let checkpoint = writer.checkpoint {
@@ -182,33 +175,22 @@ public final class TrainingService: Service, @unchecked Sendable {
         path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 
-    /// The stored run, read without writing anything; nil when the file or the run does not exist.
-    private static func existingRun(named name: String, at path: String, busyTimeout: Double) throws
-        -> (summary: RunSummary, settings: String)?
-    {
-        // No file, or an empty one (which SQLite treats as an empty database): a new ledger.
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        guard let size = attributes?[.size] as? Int, size > 0 else { return nil }
+    /// The stored run, read without writing anything; nil when the run does not exist.
+    private func existingRun(named name: String) throws -> (summary: RunSummary, settings: String)? {
         do {
-            return try Ledger.openReadOnly(path: path, busyTimeout: busyTimeout).summaryAndSettings(ofRun: name)
-        } catch let error as LedgerError
-            where error.code == .runNotFound || error.code == .olderSchema || error.code == .notALedger
-        {
-            // A run that does not exist yet, a ledger this build will migrate when it opens
-            // it, or an SQLite database without tables (left by a creation that ran out of
-            // disk space) that it will make a ledger. The read-write open refuses, writing
-            // nothing, another program's database.
+            return try ledger.summaryAndSettings(ofRun: name)
+        } catch let error as LedgerError where error.code == .runNotFound || error.code == .olderSchema {
+            // A run that does not exist yet, or a ledger this build migrates with its
+            // first write (the attach), which checks the run then.
             return nil
         }
     }
 
-    /// Whether the ledger at `path` certainly has no run `name`: no file, an empty one, or
-    /// a current ledger without it. False when it cannot tell (a ledger to migrate first).
-    private static func runIsMissing(named name: String, at path: String, busyTimeout: Double) -> Bool {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        guard let size = attributes?[.size] as? Int, size > 0 else { return true }
+    /// Whether the ledger certainly has no run `name`. False when it cannot tell (a
+    /// ledger to migrate first).
+    private func runIsMissing(named name: String) -> Bool {
         do {
-            _ = try Ledger.openReadOnly(path: path, busyTimeout: busyTimeout).summaryAndSettings(ofRun: name)
+            _ = try ledger.summaryAndSettings(ofRun: name)
             return false
         } catch let error as LedgerError where error.code == .runNotFound {
             return true
@@ -331,7 +313,7 @@ public final class TrainingService: Service, @unchecked Sendable {
                 logger.warning(
                     "waiting for the write lock: another connection holds it (a trainer of another run, a sqlite3 shell)",
                     metadata: [
-                        "action": "\(action)", "path": "\(ledgerPath)", "waited_seconds": "\(Int(seconds))",
+                        "action": "\(action)", "path": "\(ledger.location)", "waited_seconds": "\(Int(seconds))",
                         "attempt": "\(attempt)",
                     ])
                 try? await Task.sleep(for: pause)
