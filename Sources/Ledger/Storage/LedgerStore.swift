@@ -7,6 +7,14 @@
 /// connections, its schema and migrations, its error translation and its read-only SQL
 /// surface. `SQLiteStore` is the embedded store; every store must pass the conformance
 /// suite in `Tests/LedgerTests/Conformance`.
+///
+/// The protocol is synchronous. A transaction's body is the rules' read-decide-write,
+/// run while the store holds the transaction open, and GRDB runs a transaction as a
+/// synchronous closure on its own connection; an asynchronous body would not fit in it.
+/// A store over an asynchronous driver (PostgresNIO) runs each transaction on a
+/// connection of its own and waits for it on the calling thread, never on one of the
+/// driver's event loops. The per-step `log` never reaches a store: it is an in-memory
+/// append.
 protocol LedgerStore: AnyObject, Sendable {
     /// What a message names the store by: a file path, or a server URL without its password.
     var location: String { get }
