@@ -39,6 +39,9 @@ extension Ledger {
 
     private func audit(_ db: Database, name: String) throws -> AuditReport {
         let runID = try runID(db, named: name)
+        if let source = try Self.importSource(db, runID: runID) {
+            return try auditImported(db, runID: runID, name: name, source: source)
+        }
         let committed = try Int64.fetchOne(db, sql: "SELECT step FROM run WHERE id = ?", arguments: [runID]) ?? 0
         var findings = FindingCollector()
 

@@ -1,0 +1,217 @@
+import Foundation
+import GRDB
+import Schedules
+
+extension Ledger {
+    // MARK: - Importing a run recorded elsewhere
+
+    /// Makes a run from another tool's record of one (a CSV export, TensorBoard event
+    /// files, MLflow's store), so `audit(run:)` can check every rate it logged.
+    ///
+    /// Every record is kept in source order in `imported_row`. Where a record's step is not
+    /// greater than the one before, the source restarted: a segment is closed there (as
+    /// `interrupted`) and a new one starts at that step. The canonical history follows the
+    /// ledger's rule for resumes: rows at or past a restart's step logged before it are
+    /// replaced by the later ones, so `rate_history` holds each step's last value, and
+    /// `segments` the inferred restarts (pid 0, host `imported`, times from the source's
+    /// wall times where it has them). The run is `finished`, its step counter one past the
+    /// last step logged, its schedule the one given. All of it is one transaction: an error
+    /// from `records` (a damaged file) leaves the ledger as it was.
+    ///
+    /// ```swift
+    /// let source = ImportSource(format: "csv", path: "lr.csv", series: "lr", precision: .decimal)
+    /// let summary = try ledger.importRun("keras-1", schedule: schedule, source: source) { emit in
+    ///     for (step, rate) in rows { try emit(ImportedRecord(step: step, rate: rate, wallTime: nil)) }
+    /// }
+    /// ```
+    ///
+    /// - parameter name: the new run's name; a run of that name must not exist.
+    /// - parameter schedule: the schedule the source's run was meant to follow.
+    /// - parameter source: where the records come from, recorded with the run.
+    /// - parameter progress: called now and then with the number of records stored so far.
+    /// - parameter records: feeds the records, in source order, to the function it is given.
+    /// - returns: what was stored.
+    /// - throws: `LedgerError` `.invalidArgument` (a bad name, no records), `.runExists`,
+    ///   `.readOnly`, an SQLite error code, or what `records` throws.
+    @discardableResult
+    public func importRun(
+        _ name: String, schedule: any LearningRateSchedule, source: ImportSource,
+        progress: ((Int64) -> Void)? = nil,
+        records: ((ImportedRecord) throws -> Void) throws -> Void
+    ) throws -> ImportSummary {
+        if let problem = RunName.problem(name) { throw LedgerError(.invalidArgument, problem) }
+        let pool = try writablePool(for: "import run \(name)")
+        return try LedgerError.translating(path: path, "import run \(name)") {
+            try pool.write { db in
+                try checkImport(db, name: name)
+                var writer = try ImportWriter(db, name: name, schedule: schedule, now: Timestamp.now())
+                try records { record in
+                    try writer.add(record)
+                    if writer.rows % 100_000 == 0 { progress?(writer.rows) }
+                }
+                return try writer.finish(source: source)
+            }
+        }
+    }
+
+    /// Refuses, without writing, an import into the ledger at `path` that `importRun` would
+    /// refuse: a run of that name exists. Nothing is checked when there is no ledger yet.
+    ///
+    /// - throws: `LedgerError` `.runExists` or `.invalidArgument` naming the run.
+    public static func checkImport(path: String, busyTimeout: Double, run name: String) throws {
+        if let problem = RunName.problem(name) { throw LedgerError(.invalidArgument, problem) }
+        let ledger: Ledger
+        do {
+            ledger = try Ledger.openReadOnly(path: path, busyTimeout: busyTimeout)
+        } catch let error as LedgerError
+            where error.code == .fileNotFound || error.code == .olderSchema || error.code == .notALedger
+        {
+            return
+        }
+        try LedgerError.translating(path: path, "check run \(name)") {
+            try ledger.pool.read { db in try ledger.checkImport(db, name: name) }
+        }
+    }
+
+    private func checkImport(_ db: Database, name: String) throws {
+        if try Int64.fetchOne(db, sql: "SELECT id FROM run WHERE name = ?", arguments: [name]) != nil {
+            throw LedgerError(
+                .runExists,
+                "a run named \(name) already exists in \(path); import under another name, or delete it first")
+        }
+    }
+
+    /// Whether the run was imported, and where from.
+    ///
+    /// - returns: the source as recorded, or nil for a run lrledger trained or attached.
+    /// - throws: `LedgerError` `.runNotFound`, or an SQLite error code.
+    public func importSource(ofRun name: String) throws -> ImportSource? {
+        try LedgerError.translating(path: path, "read run \(name)") {
+            try pool.read { db in try Self.importSource(db, runID: try runID(db, named: name)) }
+        }
+    }
+
+    static func importSource(_ db: Database, runID: Int64) throws -> ImportSource? {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT format, path, series, source_run, precision FROM imported_run WHERE run_id = ?",
+                arguments: [runID])
+        else { return nil }
+        let precision: String = try row.value("precision")
+        return ImportSource(
+            format: try row.value("format"), path: try row.value("path"), series: try row.value("series"),
+            sourceRun: try row.value("source_run"), precision: ImportedPrecision(rawValue: precision) ?? .float64)
+    }
+}
+
+/// Writes one imported run inside the import's transaction, a record at a time: the rows,
+/// the canonical history and the inferred segments.
+private struct ImportWriter {
+    private let db: Database
+    private let runID: Int64
+    private let name: String
+    private let now: String
+    private let insertRow: Statement
+    private let insertRate: Statement
+    private(set) var rows: Int64 = 0
+    private var segments = 0
+    /// The open segment: its first and last step, and first and last wall time.
+    private var first: Int64 = 0
+    private var last: Int64 = -1
+    private var firstWall: Double?
+    private var lastWall: Double?
+
+    init(_ db: Database, name: String, schedule: any LearningRateSchedule, now: String) throws {
+        self.db = db
+        self.name = name
+        self.now = now
+        try db.execute(
+            sql: """
+                INSERT INTO run (name, status, step, target_steps, settings, created_at, updated_at)
+                VALUES (?, 'finished', 0, 0, '{}', ?, ?)
+                """,
+            arguments: [name, now, now])
+        runID = db.lastInsertedRowID
+        let config = schedule.canonicalJSON
+        try db.execute(
+            sql: """
+                INSERT INTO schedule_version (run_id, from_step, config, dtype, sha256, created_at)
+                VALUES (?, 0, ?, ?, ?, ?)
+                """,
+            arguments: [runID, config, schedule.dtype.rawValue, SHA256Hex.digest(config), now])
+        insertRow = try db.makeStatement(
+            sql: "INSERT INTO imported_row (run_id, seq, step, rate, wall_time) VALUES (?, ?, ?, ?, ?)")
+        insertRate = try db.makeStatement(sql: "INSERT INTO rate_log (run_id, step, rate) VALUES (?, ?, ?)")
+    }
+
+    mutating func add(_ record: ImportedRecord) throws {
+        guard record.step >= 0, record.rate.isFinite else {
+            throw LedgerError(
+                .invalidArgument, "record \(rows + 1) has step \(record.step) and rate \(record.rate): not importable")
+        }
+        if rows > 0, record.step <= last {
+            try closeSegment(reason: "interrupted")
+            try db.execute(
+                sql: "DELETE FROM rate_log WHERE run_id = ? AND step >= ?", arguments: [runID, record.step])
+        }
+        if rows == 0 || record.step <= last {
+            first = record.step
+            firstWall = record.wallTime
+        }
+        try insertRow.execute(arguments: [runID, rows, record.step, record.rate, record.wallTime])
+        try insertRate.execute(arguments: [runID, record.step, record.rate])
+        last = record.step
+        lastWall = record.wallTime
+        rows += 1
+    }
+
+    mutating func finish(source: ImportSource) throws -> ImportSummary {
+        guard rows > 0 else {
+            throw LedgerError(.invalidArgument, "\(source.path) holds no \(source.series) value to import")
+        }
+        try closeSegment(reason: "finished")
+        let step = last + 1
+        try db.execute(
+            sql: "UPDATE run SET step = ?, target_steps = ?, updated_at = ? WHERE id = ?",
+            arguments: [step, step, now, runID])
+        try db.execute(
+            sql: """
+                INSERT INTO imported_run (run_id, format, path, series, source_run, precision, row_count, imported_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                runID, source.format, source.path, source.series, source.sourceRun, source.precision.rawValue, rows,
+                now,
+            ])
+        let canonical =
+            try Int64.fetchOne(db, sql: "SELECT count(*) FROM rate_log WHERE run_id = ?", arguments: [runID]) ?? 0
+        let restarts = segments - 1
+        try db.execute(
+            sql: "INSERT INTO run_event (run_id, segment_id, at, kind, step, message) VALUES (?, NULL, ?, ?, ?, ?)",
+            arguments: [
+                runID, now, "imported", step,
+                "imported \(rows) values from \(source.summary) (\(source.precision.rawValue)); \(restarts) restart\(restarts == 1 ? "" : "s") inferred where the step went back or repeated",
+            ])
+        return ImportSummary(
+            run: name, rows: rows, canonicalRows: canonical, segments: segments, step: step,
+            precision: source.precision)
+    }
+
+    private mutating func closeSegment(reason: String) throws {
+        let started = firstWall.map(Self.time) ?? now
+        let ended = lastWall.map(Self.time) ?? now
+        try db.execute(
+            sql: """
+                INSERT INTO segment (run_id, pid, host, start_step, end_step, started_at, ended_at, heartbeat_at,
+                    end_reason)
+                VALUES (?, 0, 'imported', ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [runID, first, last + 1, started, ended, ended, reason])
+        segments += 1
+    }
+
+    private static func time(_ seconds: Double) -> String {
+        guard seconds.isFinite, abs(seconds) < 1e12 else { return Timestamp.now() }
+        return Timestamp.string(milliseconds: Int64((seconds * 1000).rounded()))
+    }
+}
