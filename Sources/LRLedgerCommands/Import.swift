@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Glibc
 import Import
 import Ledger
 import Schedules
@@ -69,7 +68,7 @@ extension LRLedger {
             try Ledger.checkImport(path: database.path, busyTimeout: LedgerConfiguration().busyTimeout, run: runName)
 
             // First pass: check the whole file before the ledger is touched.
-            let progress = ImportProgress(total: nil)
+            let progress = ImportProgress()
             var count: Int64 = 0
             var precision: SourcePrecision?
             var firstStep: Int64?
@@ -89,24 +88,26 @@ extension LRLedger {
             let ledger = try Ledger(path: database.path)
             let summary: ImportSummary
             do {
-                let written = ImportProgress(total: count)
-                summary = try ledger.importRun(
-                    runName, schedule: schedule,
-                    source: ImportSource(
-                        format: format.rawValue, path: from, series: source.series,
-                        sourceRun: (source as? MLflowStoreSource)?.runID,
-                        precision: ImportedPrecision(rawValue: precision.rawValue) ?? .float64),
-                    progress: { written.show("importing \(from): \($0) of \(count) values") }
-                ) { emit in
+                let written = ImportProgress()
+                let recorded = ImportSource(
+                    format: format.rawValue, path: from, series: source.series,
+                    sourceRun: (source as? MLflowStoreSource)?.runID,
+                    precision: ImportedPrecision(rawValue: precision.rawValue) ?? .float64)
+                let feed: ((ImportedRecord) throws -> Void) throws -> Void = { emit in
                     try source.read { try emit(ImportedRecord(step: $0.step, rate: $0.value, wallTime: $0.wallTime)) }
                 }
+                summary = try ledger.importRun(
+                    runName, schedule: schedule, source: recorded,
+                    progress: { written.show("importing \(from): \($0) of \(count) values") }, records: feed)
                 written.clear()
                 try ledger.close()
             } catch {
                 // A ledger this command created is removed again: a failed import leaves no file.
                 if ledger.createdFile {
                     try? ledger.close()
-                    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database.path + suffix) }
+                    for suffix in ["", "-wal", "-shm"] {
+                        try? FileManager.default.removeItem(atPath: database.path + suffix)
+                    }
                 }
                 throw error
             }
@@ -150,29 +151,5 @@ extension LRLedger {
             case .mlflow: try MLflowStoreSource(path: from, run: mlflowRun, key: key)
             }
         }
-    }
-}
-
-/// A live line on standard error, shown only when it is a terminal, at most five times a second.
-final class ImportProgress {
-    private let live = isatty(STDERR_FILENO) == 1
-    private let clock = ContinuousClock()
-    private var last: ContinuousClock.Instant?
-    private var shown = false
-
-    init(total: Int64?) {}
-
-    func show(_ text: String) {
-        guard live else { return }
-        let now = clock.now
-        if let last, now - last < .milliseconds(200) { return }
-        last = now
-        shown = true
-        StandardError.write("\r\u{1B}[K" + text)
-    }
-
-    func clear() {
-        if shown { StandardError.write("\r\u{1B}[K") }
-        shown = false
     }
 }

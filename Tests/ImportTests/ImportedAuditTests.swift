@@ -2,8 +2,8 @@ import Foundation
 import Import
 import Ledger
 import Schedules
-import Testing
 import TestSupport
+import Testing
 
 /// The fixtures imported into a ledger and audited: each planted fault at its exact step,
 /// and nothing else.
@@ -26,11 +26,15 @@ struct ImportedAuditTests {
     }
 
     static func csv(_ name: String) throws -> CSVRateSource { try CSVRateSource(path: ImportFixtures.path(name)) }
-    static func events(_ name: String) throws -> EventFileSource { try EventFileSource(path: ImportFixtures.path(name)) }
+    static func events(_ name: String) throws -> EventFileSource {
+        try EventFileSource(path: ImportFixtures.path(name))
+    }
 
     @Test("the clean Keras run audits clean from its CSVLogger file and from its event files")
     func cleanKeras() throws {
-        for (source, format) in [(try Self.csv("keras-clean.csv") as any RateSource, "csv"), (try Self.events("keras-clean"), "tensorboard")] {
+        for (source, format) in [
+            (try Self.csv("keras-clean.csv") as any RateSource, "csv"), (try Self.events("keras-clean"), "tensorboard"),
+        ] {
             let (summary, report) = try Self.importAndAudit(source, format: format)
             #expect(summary.rows == 40)
             #expect(summary.segments == 1)
@@ -41,7 +45,10 @@ struct ImportedAuditTests {
 
     @Test("the Keras run whose step counter was lost on resume: one finding, at step 25, from either file")
     func lostCounter() throws {
-        for (source, format) in [(try Self.csv("keras-lost-counter.csv") as any RateSource, "csv"), (try Self.events("keras-lost-counter"), "tensorboard")] {
+        for (source, format) in [
+            (try Self.csv("keras-lost-counter.csv") as any RateSource, "csv"),
+            (try Self.events("keras-lost-counter"), "tensorboard"),
+        ] {
             let (_, report) = try Self.importAndAudit(source, format: format)
             #expect(report.findings.map(\.kind) == [.rateRestarted])
             #expect(report.findings.first?.step == 25)

@@ -52,7 +52,9 @@ struct ImportedRateDiagnosisTests {
     func loggedTwice() {
         let rows = Self.following(0...9) + [(7, 0.5)] + Self.following(8...9)
         #expect(
-            Self.diagnose(rows) == [.loggedTwice(from: 7, through: 7, rows: 1, first: Self.rate(7), second: 0.5, expected: Self.rate(7))])
+            Self.diagnose(rows) == [
+                .loggedTwice(from: 7, through: 7, rows: 1, first: Self.rate(7), second: 0.5, expected: Self.rate(7))
+            ])
     }
 
     @Test("a rate that fits no pattern is wrong; consecutive wrong rows are one departure")

@@ -42,7 +42,8 @@ struct ImportCommandTests {
         let mlflow = try Self.lrledger(["audit", "--db", db, "mlflow"])
         #expect(mlflow.stdout.contains("step 24 logged twice with different rates"))
         #expect(mlflow.stdout.contains("steps 30-34 shifted by one step"))
-        let segments = try sqlite3(db, "SELECT run, start_step, end_step, end_reason FROM segments WHERE run = 'mlflow'")
+        let segments = try sqlite3(
+            db, "SELECT run, start_step, end_step, end_reason FROM segments WHERE run = 'mlflow'")
         #expect(segments.stdout == "mlflow|0|30|interrupted\nmlflow|20|45|finished\n")
         let sources = try sqlite3(db, "SELECT run, format, series, precision, rows FROM imported_runs ORDER BY run")
         #expect(sources.stdout.contains("lost-tb|tensorboard|learning_rate|float32|40\n"))
@@ -60,7 +61,8 @@ struct ImportCommandTests {
         let folder = try TemporaryDirectory()
         let db = folder.path("ledger.sqlite")
         let arguments = [
-            "import", "--db", db, "--run", "one", "--schedule", Self.schedule, "--from", Self.fixture("keras-clean.csv"),
+            "import", "--db", db, "--run", "one", "--schedule", Self.schedule, "--from",
+            Self.fixture("keras-clean.csv"),
         ]
         #expect(try Self.lrledger(arguments).status == 0)
         let before = try Data(contentsOf: URL(fileURLWithPath: db))
@@ -124,7 +126,9 @@ struct ImportCommandTests {
         let db = folder.path("ledger.sqlite")
         let odd = folder.path("rates.txt")
         try "step,lr\n0,0.1\n".write(toFile: odd, atomically: true, encoding: .utf8)
-        let guessed = try Self.lrledger(["import", "--db", db, "--run", "r", "--schedule", Self.schedule, "--from", odd])
+        let guessed = try Self.lrledger([
+            "import", "--db", db, "--run", "r", "--schedule", Self.schedule, "--from", odd,
+        ])
         #expect(guessed.status != 0)
         #expect(guessed.stderr.contains("cannot tell the format of \(odd)"))
         let given = try Self.lrledger([

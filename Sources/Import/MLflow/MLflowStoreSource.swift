@@ -56,7 +56,8 @@ public struct MLflowStoreSource: RateSource {
                 chosenKey = found
             }
             let runs = try String.fetchAll(
-                db, sql: "SELECT DISTINCT run_uuid FROM metrics WHERE key = ? ORDER BY run_uuid", arguments: [chosenKey])
+                db, sql: "SELECT DISTINCT run_uuid FROM metrics WHERE key = ? ORDER BY run_uuid", arguments: [chosenKey]
+            )
             if let run {
                 guard runs.contains(run) else {
                     throw ImportError(
@@ -127,7 +128,8 @@ public struct MLflowStoreSource: RateSource {
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
             throw ImportError(.notMLflow, "\(path) is not an MLflow tracking store: it is not an SQLite database")
         } catch {
-            throw ImportError(.notMLflow, "\(path) is not an MLflow tracking store: it cannot be opened as SQLite (\(error))")
+            throw ImportError(
+                .notMLflow, "\(path) is not an MLflow tracking store: it cannot be opened as SQLite (\(error))")
         }
     }
 

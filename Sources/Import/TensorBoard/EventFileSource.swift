@@ -73,7 +73,8 @@ public struct EventFileSource: RateSource {
             }
             let (number, precision) = try Self.scalar(value, path: path)
             guard number.isFinite else {
-                throw ImportError(.badValue, "\(path): tag \(tag) at step \(event.step) holds \(number), not a finite rate")
+                throw ImportError(
+                    .badValue, "\(path): tag \(tag) at step \(event.step) holds \(number), not a finite rate")
             }
             try body(SourceRecord(step: event.step, value: number, precision: precision, wallTime: event.wallTime))
         }
