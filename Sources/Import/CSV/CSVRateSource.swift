@@ -33,7 +33,7 @@ public struct CSVRateSource: RateSource {
     public init(path: String, stepColumn: String? = nil, rateColumn: String? = nil) throws {
         self.path = path
         let reader = try Self.open(path)
-        guard let header = reader.headerRow, !header.isEmpty, header != [""] else {
+        guard let header = reader.headerRow?.map({ String(Self.trimmed($0)) }), !header.isEmpty, header != [""] else {
             if let error = reader.error { throw Self.parseError(path, error) }
             throw ImportError(.badCSV, "\(path) has no header row naming its columns")
         }
@@ -60,14 +60,14 @@ public struct CSVRateSource: RateSource {
                 )
             }
             let rateText = row[columns.rateIndex]
-            guard let rate = Double(rateText.trimmingCharacters(in: .whitespaces)), rate.isFinite else {
+            guard let rate = Double(Self.trimmed(rateText)), rate.isFinite else {
                 throw ImportError(
                     .badValue,
                     "\(path) line \(line): column \(columns.rate) holds \(Self.shown(rateText)), not a finite number")
             }
             var wallTime: Double?
             if let index = columns.wallTimeIndex, index < row.count {
-                wallTime = Double(row[index].trimmingCharacters(in: .whitespaces)).map {
+                wallTime = Double(Self.trimmed(row[index])).map {
                     $0 > 1e11 ? $0 / 1000 : $0  // MLflow exports milliseconds
                 }
             }
@@ -86,7 +86,9 @@ public struct CSVRateSource: RateSource {
             throw ImportError(.unreadable, "cannot read \(path): no such file, or it is a folder or unreadable")
         }
         do {
-            return try CSVReader(stream: FileInputStream(handle: handle), hasHeaderRow: true, trimFields: true)
+            // Fields are trimmed here, only those read: CSV.swift's trimFields goes through
+            // Foundation's NSString and halved the reading speed.
+            return try CSVReader(stream: FileInputStream(handle: handle), hasHeaderRow: true, trimFields: false)
         } catch {
             throw parseError(path, error)
         }
@@ -98,12 +100,20 @@ public struct CSVRateSource: RateSource {
 
     /// A non-negative whole number, written as an integer or as a float with no fraction.
     static func step(_ text: String) -> Int64? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = Self.trimmed(text)
         if let value = Int64(trimmed) { return value >= 0 ? value : nil }
         guard let value = Double(trimmed), value.isFinite, value >= 0, value <= 9_007_199_254_740_992,
             value.rounded(.towardZero) == value
         else { return nil }
         return Int64(value)
+    }
+
+    /// The text without the spaces and tabs around it.
+    static func trimmed(_ text: String) -> Substring {
+        var sub = text[...]
+        while let first = sub.first, first == " " || first == "\t" { sub.removeFirst() }
+        while let last = sub.last, last == " " || last == "\t" { sub.removeLast() }
+        return sub
     }
 
     private static func shown(_ text: String) -> String {
