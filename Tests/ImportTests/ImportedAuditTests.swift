@@ -21,6 +21,7 @@ struct ImportedAuditTests {
                 precision: ImportedPrecision(rawValue: precision?.rawValue ?? "") ?? .float64)
         ) { emit in try source.read { try emit(ImportedRecord(step: $0.step, rate: $0.value, wallTime: $0.wallTime)) } }
         let report = try ledger.audit(run: "imported")
+        #expect(try ledger.importSource(ofRun: "imported")?.format == format)
         try ledger.close()
         return (summary, report)
     }
