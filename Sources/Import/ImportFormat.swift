@@ -7,7 +7,7 @@ public enum ImportFormat: String, Sendable, Hashable, CaseIterable {
     /// MLflow's SQLite tracking store (`mlflow.db`).
     case mlflow
 
-    /// The format a path's name suggests: `.csv` or `.tsv`; an event file name or a folder
+    /// The format a path's name suggests: `.csv`; an event file name or a folder
     /// (a TensorBoard log folder); `.db`, `.sqlite` or `.sqlite3` (MLflow's store); nil
     /// when the name says nothing.
     ///
