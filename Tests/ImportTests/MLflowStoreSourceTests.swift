@@ -38,4 +38,19 @@ struct MLflowStoreSourceTests {
         #expect(wrong?.code == .notMLflow)
         #expect(wrong?.message.hasPrefix("\(other) is not an MLflow tracking store: it has no metrics table") == true)
     }
+
+    @Test("a store with text where MLflow keeps numbers is refused in one line, not a trap")
+    func damagedValues() throws {
+        let folder = try TemporaryDirectory()
+        let store = folder.path("mlflow.db")
+        _ = try sqlite3(
+            store,
+            """
+            CREATE TABLE metrics (key TEXT, value, timestamp, run_uuid TEXT, step, is_nan);
+            INSERT INTO metrics VALUES ('lr', 0.1, 1, 'r1', 0, 0), ('lr', 'fast', 2, 'r1', 1, 0);
+            """)
+        let source = try MLflowStoreSource(path: store, run: nil, key: nil)
+        let error = #expect(throws: ImportError.self) { try ImportFixtures.records(source) }
+        #expect(error?.message == "\(store): metric lr at step 1 has no numeric value")
+    }
 }

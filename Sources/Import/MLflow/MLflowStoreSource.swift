@@ -38,7 +38,8 @@ public struct MLflowStoreSource: RateSource {
         self.path = path
         let queue = try Self.open(path)
         let (runID, key) = try Self.read(queue, path) { db in
-            let keys = try String.fetchAll(db, sql: "SELECT DISTINCT key FROM metrics ORDER BY key")
+            let keys = try String.fetchAll(
+                db, sql: "SELECT DISTINCT CAST(key AS TEXT) FROM metrics WHERE key IS NOT NULL ORDER BY 1")
             let chosenKey: String
             if let key {
                 guard keys.contains(key) else {
@@ -56,7 +57,10 @@ public struct MLflowStoreSource: RateSource {
                 chosenKey = found
             }
             let runs = try String.fetchAll(
-                db, sql: "SELECT DISTINCT run_uuid FROM metrics WHERE key = ? ORDER BY run_uuid", arguments: [chosenKey]
+                db,
+                sql:
+                    "SELECT DISTINCT CAST(run_uuid AS TEXT) FROM metrics WHERE key = ? AND run_uuid IS NOT NULL ORDER BY 1",
+                arguments: [chosenKey]
             )
             if let run {
                 guard runs.contains(run) else {
@@ -89,18 +93,21 @@ public struct MLflowStoreSource: RateSource {
                     """,
                 arguments: [runID, key])
             while let row = try cursor.next() {
-                let step: Int64 = row["step"] ?? 0
-                guard let value: Double = row["value"] else {
-                    throw ImportError(.badValue, "\(path): metric \(key) at step \(step) has no value")
+                // Converted without trapping: a damaged store may hold text where numbers belong.
+                guard let step = Int64.fromDatabaseValue(row[0]) else {
+                    throw ImportError(.badValue, "\(path): metric \(key) has a step that is not an integer")
                 }
-                let isNaN: Int64 = row["is_nan"] ?? 0
+                guard let value = Double.fromDatabaseValue(row[1]) else {
+                    throw ImportError(.badValue, "\(path): metric \(key) at step \(step) has no numeric value")
+                }
+                let isNaN = Int64.fromDatabaseValue(row[3]) ?? 0
                 guard isNaN == 0, value.isFinite else {
                     throw ImportError(.badValue, "\(path): metric \(key) at step \(step) is not a finite rate")
                 }
                 guard step >= 0 else {
                     throw ImportError(.badValue, "\(path): metric \(key) is logged at step \(step), a negative step")
                 }
-                let timestamp: Int64? = row["timestamp"]
+                let timestamp = Int64.fromDatabaseValue(row[2])
                 try body(
                     SourceRecord(
                         step: step, value: value, precision: .float64, wallTime: timestamp.map { Double($0) / 1000 }))

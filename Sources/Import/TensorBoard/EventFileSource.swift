@@ -134,15 +134,15 @@ public struct EventFileSource: RateSource {
         case .simpleValue(let number):
             return (Double(number), .float32)
         case .tensor(let tensor):
-            let elements = tensor.tensorShape.dim.reduce(Int64(1)) { $0 * $1.size }
+            let isScalar = tensor.tensorShape.dim.allSatisfy { $0.size == 1 }
             let content = [UInt8](tensor.tensorContent)
             switch tensor.dtype {
             case .dtFloat:
-                if let number = tensor.floatVal.first, elements == 1 { return (Double(number), .float32) }
-                if content.count == 4 { return (Double(Float(bitPattern: littleEndian(content))), .float32) }
+                if let number = tensor.floatVal.first, isScalar { return (Double(number), .float32) }
+                if content.count == 4, isScalar { return (Double(Float(bitPattern: littleEndian(content))), .float32) }
             case .dtDouble:
-                if let number = tensor.doubleVal.first, elements == 1 { return (number, .float64) }
-                if content.count == 8 { return (Double(bitPattern: littleEndian(content)), .float64) }
+                if let number = tensor.doubleVal.first, isScalar { return (number, .float64) }
+                if content.count == 8, isScalar { return (Double(bitPattern: littleEndian(content)), .float64) }
             default:
                 throw ImportError(
                     .badValue,
