@@ -10,8 +10,10 @@ extension LRLedger {
                 Checks each canonical rate against the schedule in force at its step, that segments \
                 meet, that no step appears twice, that the step counter matches the checkpoint, and \
                 that no stored schedule was edited; recomputes the run's hash chain from the tables \
-                and checks that every row each commit wrote is there once. Exits 0 when clean, 1 \
-                with findings.
+                and checks that every row each commit wrote is there once. A run made by `lrledger \
+                import` has every value its source logged compared with the schedule, and each \
+                place it left the schedule named (a restart at the initial value, a shift, a step \
+                logged twice). Exits 0 when clean, 1 with findings.
                 """
         )
 
@@ -35,7 +37,12 @@ extension LRLedger {
             switch output.format {
             case .table:
                 for report in reports {
-                    if report.isClean {
+                    if report.isClean, let source = report.importedFrom {
+                        print(
+                            "run \(report.run): clean (\(report.rowsChecked) logged rates imported from \(source.summary) match the schedule; "
+                                + "\(Self.count(report.segmentsChecked, "segment")), "
+                                + "\(Self.count(report.schedulesChecked, "schedule")) checked)")
+                    } else if report.isClean {
                         print(
                             "run \(report.run): clean (\(report.rowsChecked) rates match bit for bit; "
                                 + "\(Self.count(report.segmentsChecked, "segment")), "

@@ -86,6 +86,9 @@ extension LRLedger {
                 print("checkpoint  none")
             }
             print("rates       \(detail.loggedRows) logged, \(detail.supersededRows) superseded")
+            if let imported = detail.events.first(where: { $0.kind == "imported" }) {
+                print("imported    \(imported.message)")
+            }
             print("chain       \(detail.chainLength) links, head \(detail.chainHead ?? "none")")
             print("created     \(run.createdAt), updated \(run.updatedAt)")
             print("")

@@ -45,6 +45,13 @@ public struct AuditFinding: Sendable, Hashable, CustomStringConvertible {
         case notInChain
         /// The run's status or step counter disagrees with its chain.
         case runStateMismatch
+        /// An imported run's rate started over at the schedule's initial value: the step
+        /// counter was lost on a resume.
+        case rateRestarted
+        /// An imported run logged, at a run of steps, the schedule's rate for a step k away.
+        case stepsShifted
+        /// An imported run logged a step again with a different rate.
+        case loggedTwice
         /// More findings of one kind than the report lists; `message` says how many.
         case moreFindings
     }

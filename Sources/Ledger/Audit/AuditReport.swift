@@ -20,6 +20,9 @@ public struct AuditReport: Sendable {
     /// The digest of the run's last chain link, as recorded: keep it elsewhere to detect
     /// even a history rewritten with every later digest recomputed.
     public let chainHead: String?
+    /// For a run made by `Ledger.importRun`: where its rates came from (its rates were
+    /// compared at the precision the source kept, and it has no chain).
+    public let importedFrom: ImportSource?
 
     /// How many findings of one kind a report lists in full.
     public static let findingsPerKind = 20
@@ -29,8 +32,10 @@ public struct AuditReport: Sendable {
 
     public init(
         run: String, rowsChecked: Int64, segmentsChecked: Int, schedulesChecked: Int, checkpointsChecked: Int,
-        supersededRows: Int64, findings: [AuditFinding], linksChecked: Int = 0, chainHead: String? = nil
+        supersededRows: Int64, findings: [AuditFinding], linksChecked: Int = 0, chainHead: String? = nil,
+        importedFrom: ImportSource? = nil
     ) {
+        self.importedFrom = importedFrom
         self.linksChecked = linksChecked
         self.chainHead = chainHead
         self.run = run

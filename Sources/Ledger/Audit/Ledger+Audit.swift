@@ -36,6 +36,9 @@ extension Ledger {
     private func audit(_ tx: any LedgerTransaction, name: String) throws -> AuditReport {
         guard let run = try tx.run(named: name) else { throw runNotFound(name) }
         let runID = run.id
+        if let source = try tx.importSource(runID: runID) {
+            return try auditImported(tx, runID: runID, name: name, source: source)
+        }
         let committed = run.step
         var findings = FindingCollector()
 

@@ -31,6 +31,8 @@ public struct RunEvent: Sendable, Hashable {
         public static let closed = Kind(rawValue: "closed")
         /// The run was renamed.
         public static let renamed = Kind(rawValue: "renamed")
+        /// A run was imported from another tool's record of it.
+        public static let imported = Kind(rawValue: "imported")
         /// A user's note; the message is its text.
         public static let note = Kind(rawValue: "note")
     }

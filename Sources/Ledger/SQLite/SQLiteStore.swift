@@ -23,6 +23,7 @@ final class SQLiteStore: LedgerStore, @unchecked Sendable {
     private enum State {
         case deferred(DatabasePreflight.Inspection, reader: SQLiteStore?)
         case open(DatabasePool)
+        case closed
     }
     private let lock = NSLock()
     private var state: State
@@ -153,6 +154,8 @@ final class SQLiteStore: LedgerStore, @unchecked Sendable {
                 .olderSchema,
                 "\(path) was made by an older lrledger and lacks migration \(pending.first ?? "?"); the first write migrates it"
             )
+        case .closed:
+            throw Self.closedError(path, action())
         case .deferred:
             // No ledger yet: it reads as an empty one.
             return try LedgerError.translating(path: path, action()) {
@@ -210,6 +213,7 @@ final class SQLiteStore: LedgerStore, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if case .open(let pool) = state { return pool }
+        if case .closed = state { throw Self.closedError(path, "write") }
         if case .deferred(_, let reader?) = state {
             try? reader.close()
             state = .deferred(.missing, reader: nil)
@@ -223,6 +227,11 @@ final class SQLiteStore: LedgerStore, @unchecked Sendable {
         }
         state = .open(pool)
         return pool
+    }
+
+    /// The refusal of any use after `close()`.
+    private static func closedError(_ path: String, _ action: String) -> LedgerError {
+        LedgerError(.invalidArgument, "cannot \(action): the ledger at \(path) was closed; open it again")
     }
 
     /// An empty ledger in memory: what a ledger not made yet reads as.
@@ -271,8 +280,10 @@ final class SQLiteStore: LedgerStore, @unchecked Sendable {
     func close() throws {
         lock.lock()
         defer { lock.unlock() }
-        if case .deferred(_, let reader?) = state { try reader.close() }
-        guard case .open(let pool) = state else { return }
+        let current = state
+        state = .closed
+        if case .deferred(_, let reader?) = current { try reader.close() }
+        guard case .open(let pool) = current else { return }
         try LedgerError.translating(path: path, "close the database") {
             if !isReadOnly {
                 _ = try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }

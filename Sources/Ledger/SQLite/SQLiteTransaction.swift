@@ -304,6 +304,10 @@ struct SQLiteTransaction: LedgerTransaction {
             ?? false
     }
 
+    func deleteRates(runID: Int64, from step: Int64) throws {
+        try db.execute(sql: "DELETE FROM rate_log WHERE run_id = ? AND step >= ?", arguments: [runID, step])
+    }
+
     func supersededRates(runID: Int64) throws -> [SupersededRate] {
         try Row.fetchAll(
             db,
@@ -403,6 +407,75 @@ struct SQLiteTransaction: LedgerTransaction {
                 id: try $0.value("id"), segmentID: try $0.value("segment_id"), at: try $0.value("at"),
                 kind: RunEvent.Kind(rawValue: try $0.value("kind")), step: try $0.value("step"),
                 message: try $0.value("message"))
+        }
+    }
+
+    // MARK: - Imported runs
+
+    func insertImportSource(_ source: ImportSource, runID: Int64, rows: Int64, now: String) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO imported_run (run_id, format, path, series, source_run, precision, row_count, imported_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                runID, source.format, source.path, source.series, source.sourceRun, source.precision.rawValue, rows,
+                now,
+            ])
+    }
+
+    func importSource(runID: Int64) throws -> ImportSource? {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT format, path, series, source_run, precision FROM imported_run WHERE run_id = ?",
+                arguments: [runID])
+        else { return nil }
+        let precision: String = try row.value("precision")
+        return ImportSource(
+            format: try row.value("format"), path: try row.value("path"), series: try row.value("series"),
+            sourceRun: try row.value("source_run"), precision: ImportedPrecision(rawValue: precision) ?? .float64)
+    }
+
+    func insertImportedValues(runID: Int64, values: UnsafeBufferPointer<ImportedValue>) throws {
+        let statement = try db.cachedStatement(
+            sql: "INSERT INTO imported_row (run_id, seq, step, rate, wall_time) VALUES (?, ?, ?, ?, ?)")
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        sqlite3_bind_int64(handle, 1, runID)
+        defer { sqlite3_clear_bindings(handle) }
+        for value in values {
+            sqlite3_bind_int64(handle, 2, value.seq)
+            sqlite3_bind_int64(handle, 3, value.step)
+            sqlite3_bind_double(handle, 4, value.rate)
+            if let wallTime = value.wallTime {
+                sqlite3_bind_double(handle, 5, wallTime)
+            } else {
+                sqlite3_bind_null(handle, 5)
+            }
+            let code = sqlite3_step(handle)
+            sqlite3_reset(handle)
+            guard code == SQLITE_DONE else { throw Self.stepError(db) }
+        }
+    }
+
+    func importedValues(runID: Int64, _ body: (ImportedValueCheck) throws -> Void) throws {
+        let statement = try db.makeStatement(
+            sql: """
+                SELECT r.step, r.rate, (SELECT p.rate FROM imported_row AS p
+                    WHERE p.run_id = r.run_id AND p.step = r.step AND p.seq < r.seq ORDER BY p.seq DESC LIMIT 1)
+                FROM imported_row AS r WHERE r.run_id = ? ORDER BY r.seq
+                """)
+        let handle = statement.sqliteStatement
+        sqlite3_bind_int64(handle, 1, runID)
+        defer { sqlite3_reset(handle) }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else { throw Self.stepError(db) }
+            try body(
+                ImportedValueCheck(
+                    step: sqlite3_column_int64(handle, 0), rate: sqlite3_column_double(handle, 1),
+                    earlier: sqlite3_column_type(handle, 2) == SQLITE_NULL ? nil : sqlite3_column_double(handle, 2)))
         }
     }
 

@@ -71,6 +71,8 @@ protocol LedgerTransaction {
     func rates(runID: Int64, from: Int64, to: Int64, _ body: (StoredRate) throws -> Void) throws
     /// Whether the canonical history has a row at `step`.
     func hasRate(runID: Int64, step: Int64) throws -> Bool
+    /// Deletes the canonical rows at or past `step` (an imported source that restarted).
+    func deleteRates(runID: Int64, from step: Int64) throws
     /// The audit trail's rows, by step.
     func supersededRates(runID: Int64) throws -> [SupersededRate]
     /// The number of rows in the audit trail.
@@ -99,6 +101,18 @@ protocol LedgerTransaction {
         throws
     /// The run's events, in order.
     func events(runID: Int64) throws -> [RunEvent]
+
+    // MARK: Imported runs
+
+    /// Records where an imported run came from.
+    func insertImportSource(_ source: ImportSource, runID: Int64, rows: Int64, now: String) throws
+    /// Where the run was imported from, or nil for a run this ledger recorded.
+    func importSource(runID: Int64) throws -> ImportSource?
+    /// Appends values of an imported source, in its order.
+    func insertImportedValues(runID: Int64, values: UnsafeBufferPointer<ImportedValue>) throws
+    /// Streams an imported run's values in source order, each with the value logged
+    /// for its step just before it.
+    func importedValues(runID: Int64, _ body: (ImportedValueCheck) throws -> Void) throws
 
     // MARK: Chain
 

@@ -210,4 +210,23 @@ struct StoreConformanceTests {
         }
         #expect(try reader.runs().map(\.name) == ["demo"])
     }
+
+    @Test(
+        "a closed ledger refuses every use with an error, and closing it again does nothing",
+        arguments: StoreUnderTest.all)
+    func closed(store: StoreUnderTest) throws {
+        let fresh = try store.make(LedgerConfiguration())
+        let writer = try fresh.ledger.attach(try request("demo"))
+        try logAndCommit(writer, 0..<5)
+        try writer.close(reason: .finished)
+        try fresh.ledger.close()
+        try fresh.ledger.close()
+        #expect(throws: LedgerError.self) { try fresh.ledger.runs() }
+        #expect(throws: LedgerError.self) { try fresh.ledger.attach(try request("demo")) }
+        let reader = try fresh.reopen(readOnly: true)
+        try reader.close()
+        try reader.close()
+        #expect(throws: LedgerError.self) { try reader.runs() }
+        #expect(try fresh.reopen(readOnly: true).runs().first?.step == 5)
+    }
 }
