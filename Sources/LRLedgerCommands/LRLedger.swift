@@ -62,7 +62,7 @@ extension LRLedger {
     /// characters that reach a message from user input (a run name, a CSV field, a
     /// JSON key) are escaped rather than cut, so the line still names the problem.
     public static func errorLine(for error: any Error) -> String? {
-        let message = (error as? LedgerError).map(LedgerErrorHint.message(for:)) ?? message(for: error)
+        let message = ErrorHint.message(for: error) ?? message(for: error)
         guard !message.isEmpty else { return nil }
         let line = escapingControlCharacters(message)
         return line.hasPrefix("Error: ") ? line : "Error: " + line

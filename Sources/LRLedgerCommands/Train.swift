@@ -79,7 +79,8 @@ extension LRLedger {
 
         func validate() throws {
             if let problem = TrainingRequest.intervalProblem(
-                targetSteps: steps, logEvery: logEvery, checkpointEvery: checkpointEvery)
+                targetSteps: steps, logEvery: logEvery, checkpointEvery: checkpointEvery,
+                names: ("--steps", "--log-every", "--checkpoint-every"))
             {
                 throw ValidationError(problem)
             }

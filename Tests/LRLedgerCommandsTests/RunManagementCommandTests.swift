@@ -130,7 +130,7 @@ struct RunManagementCommandTests {
         #expect(result.status != 0)
         #expect(
             result.errorLines == [
-                "Error: the run was trained with model softmax and cannot resume with model none; resume it with --model softmax or without --model"
+                "Error: the run was trained with model softmax and cannot resume with model none; resume it with model softmax, or without naming a model (--model)"
             ], "\(result.stderr)")
         #expect(LedgerFiles.bytes(db) == before)
     }

@@ -171,7 +171,7 @@ final class UserSQLConnection {
     private func timedOut(_ timeout: Double?) -> LedgerError {
         LedgerError(
             .timedOut,
-            "the query ran longer than the --timeout of \(timeout.map { "\($0)" } ?? "?") seconds and was stopped; nothing was changed"
+            "the query ran longer than its timeout of \(timeout.map { "\($0)" } ?? "?") seconds and was stopped; nothing was changed"
         )
     }
 

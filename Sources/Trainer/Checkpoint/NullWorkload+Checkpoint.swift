@@ -11,7 +11,7 @@ extension NullWorkload {
         var (kind, reader) = try CheckpointFormat.open(bytes)
         guard kind == .noModel else {
             throw CheckpointError(
-                .mismatch, "the checkpoint holds model \(kind.rawValue) but this run trains no model (--model none)")
+                .mismatch, "the checkpoint holds model \(kind.rawValue) but this run trains no model (model none)")
         }
         let seed = try reader.readUInt64()
         let updates = try reader.readUInt64()

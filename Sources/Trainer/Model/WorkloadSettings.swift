@@ -70,12 +70,12 @@ public struct WorkloadSettings: Sendable, Hashable {
         if model == .noModel, let dataPath {
             throw WorkloadError(
                 .invalidSetting, field: "data_path",
-                "--model none trains no model, so it takes no data file (got \(dataPath))")
+                "model none trains no model, so it takes no data file (got \(dataPath))")
         }
         if model == .noModel, dataFingerprint != nil {
             throw WorkloadError(
                 .invalidSetting, field: "data_fingerprint",
-                "--model none trains no model, so it has no data fingerprint")
+                "model none trains no model, so it has no data fingerprint")
         }
         self.model = model
         self.seed = seed

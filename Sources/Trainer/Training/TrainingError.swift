@@ -13,10 +13,14 @@ public struct TrainingError: Error, Sendable, CustomStringConvertible {
 
     public let code: Code
     public let message: String
+    /// The workload setting concerned (`model`, say), when one is: a command line names
+    /// its own option for it.
+    public let setting: String?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, setting: String? = nil) {
         self.code = code
         self.message = message
+        self.setting = setting
     }
 
     public var description: String { message }

@@ -63,12 +63,18 @@ public struct TrainingRequest: Sendable {
         }
     }
 
-    /// Why the step target and intervals cannot drive a run, naming the option out of
-    /// range; nil when they can. The one check `lrledger train` and `validate()` share.
-    package static func intervalProblem(targetSteps: Int64, logEvery: Int64, checkpointEvery: Int64) -> String? {
-        if targetSteps < 0 { return "--steps must be >= 0, got \(targetSteps)" }
-        if logEvery < 1 { return "--log-every must be >= 1, got \(logEvery)" }
-        if checkpointEvery < 1 { return "--checkpoint-every must be >= 1, got \(checkpointEvery)" }
+    /// Why the step target and intervals cannot drive a run, naming the value out of
+    /// range by `names` (the properties' own names by default; the command line gives its
+    /// options'); nil when they can. The one check `lrledger train` and `validate()` share.
+    package static func intervalProblem(
+        targetSteps: Int64, logEvery: Int64, checkpointEvery: Int64,
+        names: (steps: String, logEvery: String, checkpointEvery: String) = (
+            "targetSteps", "logEvery", "checkpointEvery"
+        )
+    ) -> String? {
+        if targetSteps < 0 { return "\(names.steps) must be >= 0, got \(targetSteps)" }
+        if logEvery < 1 { return "\(names.logEvery) must be >= 1, got \(logEvery)" }
+        if checkpointEvery < 1 { return "\(names.checkpointEvery) must be >= 1, got \(checkpointEvery)" }
         return nil
     }
 

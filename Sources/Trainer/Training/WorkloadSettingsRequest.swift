@@ -41,7 +41,8 @@ public struct WorkloadSettingsRequest: Sendable, Hashable {
             throw TrainingError(
                 .settingsMismatch,
                 "the run was trained with model \(stored.model.rawValue) and cannot resume with model "
-                    + "\(model.rawValue); resume it with --model \(stored.model.rawValue) or without --model")
+                    + "\(model.rawValue); resume it with model \(stored.model.rawValue), or without naming a model",
+                setting: "model")
         }
         // Data are identified by content: the same bytes at another path (a moved project,
         // another machine's mount) are the run's data; the stored path is information.
