@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Keras-exact learning-rate schedules: pure math, no dependencies.
@@ -55,6 +56,18 @@ let package = Package(
             dependencies: ["Schedules", "Ledger", .product(name: "Logging", package: "swift-log")]
         ),
 
+        // The web dashboard and JSON API over a read-only ledger (`lrledger serve`).
+        .target(
+            name: "Dashboard",
+            dependencies: [
+                "Schedules",
+                "Ledger",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
         // The command-line interface, as a library so tests can drive it.
         .target(
             name: "LRLedgerCommands",
@@ -63,6 +76,7 @@ let package = Package(
                 "Ledger",
                 "Trainer",
                 "AttachProtocol",
+                "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -88,6 +102,14 @@ let package = Package(
         .testTarget(name: "SchedulesTests", dependencies: ["Schedules"], exclude: ["Fixtures"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Schedules", "LedgerCrashProbe", "TestSupport"]),
         .testTarget(name: "AttachProtocolTests", dependencies: ["AttachProtocol", "Ledger", "Schedules"]),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: [
+                "Dashboard", "Ledger", "Schedules",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Ledger", "Schedules"]),
         .testTarget(
             name: "LRLedgerCommandsTests",
