@@ -32,7 +32,12 @@ extension LRLedger {
         var tokenFile: String?
 
         func validate() throws {
-            let address = try ListenAddress(parsing: listen)
+            let address: ListenAddress
+            do {
+                address = try ListenAddress(parsing: listen)
+            } catch let error as DashboardError {
+                throw ValidationError(error.message)
+            }
             if token != nil, tokenFile != nil {
                 throw ValidationError("give --token or --token-file, not both")
             }
@@ -70,11 +75,16 @@ extension LRLedger {
             }
         }
 
-        /// The reason in a socket error, without the system call's name in front:
-        /// "Address already in use (errno: 98)".
+        /// The reason in a socket error, as the system words it ("Address already in use"),
+        /// without the call and the wrapping error types around it.
         static func reason(_ error: any Error) -> String {
             let text = String(describing: error)
-            if let range = text.range(of: "): ") { return String(text[range.upperBound...]) }
+            if let range = text.range(of: "errno: "),
+                let code = Int32(text[range.upperBound...].prefix(while: \.isNumber)),
+                let message = strerror(code)
+            {
+                return String(cString: message)
+            }
             return text
         }
     }
