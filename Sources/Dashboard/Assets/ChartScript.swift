@@ -97,6 +97,8 @@ enum ChartScript {
 
             // Marks on the step axis, each with its label.
             const marks = S('g', { class: 'marks' });
+            // Labels run down beside their line, cut to the plot's height (the whole label is the mark's title).
+            const maxLabel = Math.max(8, Math.floor((plotHeight - 8) / 6.2));
             for (const mark of data.marks || []) {
               if (mark.step < from || mark.step > to) continue;
               const x = X(mark.step);
@@ -104,8 +106,8 @@ enum ChartScript {
               const g = S('g', { class: 'mark mark-' + kind, 'data-step': mark.step },
                 S('title', {}, mark.label + ' (step ' + mark.step + ')'),
                 S('line', { x1: x, x2: x, y1: margin.top, y2: height - margin.bottom }),
-                S('text', { x: 0, y: 0, transform: 'translate(' + (x + (kind === 'restart' ? 11 : -4)) + ',' + (margin.top + 4) + ') rotate(90)' },
-                  mark.label));
+                S('text', { x: 0, y: 0, transform: 'translate(' + (x + (kind === 'restart' ? 4 : -14)) + ',' + (margin.top + 4) + ') rotate(90)' },
+                  mark.label.length > maxLabel ? mark.label.slice(0, maxLabel - 1) + '\u2026' : mark.label));
               marks.append(g);
             }
             for (const point of data.points || []) {

@@ -48,7 +48,7 @@ enum CommonScript {
             if (value === 0) return '0';
             const magnitude = Math.abs(value);
             if (magnitude >= 1e-3 && magnitude < 1e6) return String(parseFloat(value.toPrecision(7)));
-            return value.toExponential(4);
+            return value.toExponential(4).replace(/\.?0+e/, 'e');
           }
           function integer(value) {
             return Number(value).toLocaleString('en-US');

@@ -96,11 +96,11 @@ enum RunScript {
               fact('restarts', String(restarts)),
               fact('audit', LR.verdict(run.audit)),
               fact('updated', LR.el('span', { title: run.updated_at }, LR.ago(run.updated_at))),
-              run.last_heartbeat ? fact('heartbeat', LR.el('span', { title: run.last_heartbeat }, LR.ago(run.last_heartbeat))) : null);
+              run.last_heartbeat ? fact('heartbeat', LR.el('span', { title: run.last_heartbeat }, LR.ago(run.last_heartbeat))) : '');
             table('segments', ['#', 'pid', 'host', 'steps', 'started', 'ended', 'end reason'],
               d.segments.map(s => [String(s.id), String(s.pid), s.host,
-                LR.integer(s.start_step) + ' \u2013 ' + (s.end_step === null ? 'open' : LR.integer(s.end_step)) +
-                  (s.rewound_from !== null ? ' (rewound from ' + LR.integer(s.rewound_from) + ')' : ''),
+                LR.integer(s.start_step) + ' \u2013 ' + (s.end_step == null ? 'open' : LR.integer(s.end_step)) +
+                  (s.rewound_from != null ? ' (rewound from ' + LR.integer(s.rewound_from) + ')' : ''),
                 s.started_at, s.ended_at || '', s.end_reason || (s.ended_at ? '' : 'open')]));
             table('schedules', ['from step', 'schedule', 'dtype', 'recorded', 'checksum'],
               d.schedules.map(s => [LR.integer(s.from_step), LR.el('span', { class: 'mono' }, LR.scheduleSummary(s.config)),
@@ -112,10 +112,10 @@ enum RunScript {
                 (d.superseded_rows ? ', ' + LR.integer(d.superseded_rows) + ' superseded rows' : '')),
               checkpoint ? LR.el('p', {}, 'latest at step ' + LR.integer(checkpoint.step) + ', ' + LR.integer(checkpoint.bytes) +
                 ' bytes, ' + checkpoint.created_at + (checkpoint.file ? ', file ' + checkpoint.file : ''), LR.el('br'),
-                LR.el('span', { class: 'mono' }, 'SHA-256 ' + checkpoint.sha256)) : null,
-              d.chain_head ? LR.el('p', {}, LR.el('span', { class: 'mono' }, 'chain head ' + d.chain_head)) : null);
+                LR.el('span', { class: 'mono' }, 'SHA-256 ' + checkpoint.sha256)) : '',
+              d.chain_head ? LR.el('p', {}, LR.el('span', { class: 'mono' }, 'chain head ' + d.chain_head)) : '');
             table('events', ['at', 'kind', 'step', 'message'],
-              d.events.map(e => [e.at, e.kind, e.step === null ? '' : LR.integer(e.step), e.message]));
+              d.events.map(e => [e.at, e.kind, e.step == null ? '' : LR.integer(e.step), e.message]));
           }
 
           async function loadAudit() {
@@ -128,7 +128,7 @@ enum RunScript {
                 audit.checkpoints_checked + ' checkpoints, ' + audit.links_checked + ' chain links checked; audited ' +
                 LR.ago(audit.verdict.audited_at) + ' at step ' + LR.integer(audit.verdict.at_step)));
             document.getElementById('audit-findings').replaceChildren(...audit.findings.map(f =>
-              LR.el('li', {}, LR.el('span', { class: 'mono' }, f.kind), f.step === null ? ' ' : ' at step ' + LR.integer(f.step) + ': ', f.message)));
+              LR.el('li', {}, LR.el('span', { class: 'mono' }, f.kind), f.step == null ? ' ' : ' at step ' + LR.integer(f.step) + ': ', f.message)));
             auditChart.draw({
               from: 0, to: Math.max(1, audit.last_step), log: false, zeroLine: true, series: [], marks: [],
               points: audit.differences.map(d => ({ step: d.step, value: d.difference,
