@@ -65,6 +65,15 @@ public struct Dashboard: Sendable {
             logger: logger)
     }
 
+    /// Waits for the audits running in the background, then closes the ledger, so the
+    /// reader leaves no `-wal` or `-shm` file behind. Call it once the server has stopped.
+    ///
+    /// - throws: `LedgerError` when the ledger cannot close.
+    public func close() async throws {
+        await audits.waitForBackgroundAudits()
+        try ledger.close()
+    }
+
     // MARK: - Reads shared by the routes
 
     /// The run's outline, or 404 when there is no such run.
@@ -90,9 +99,10 @@ public struct Dashboard: Sendable {
         }
         if await audits.claim(run: summary.name) {
             let dashboard = self
-            Task.detached(priority: .utility) {
+            let task = Task.detached(priority: .utility) {
                 if (try? await dashboard.audit(summary)) == nil { await dashboard.audits.release(run: summary.name) }
             }
+            await audits.track(task)
         }
         return await audits.latest(run: summary.name)?.verdict
     }

@@ -71,8 +71,11 @@ extension LRLedger {
             do {
                 try await group.run()
             } catch  where !started.isSet {
+                try? await dashboard.close()
                 throw DashboardError(.cannotListen, "cannot listen on \(address): \(Self.reason(error))")
             }
+            // Background audits end, and the reader leaves the folder as it found it.
+            try await dashboard.close()
         }
 
         /// The reason in a socket error, as the system words it ("Address already in use"),

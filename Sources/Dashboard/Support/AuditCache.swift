@@ -20,6 +20,7 @@ actor AuditCache {
     let refreshInterval: Duration
     private var entries: [String: Entry] = [:]
     private var inProgress: Set<String> = []
+    private var background: [Task<Void, Never>] = []
 
     init(refreshInterval: Duration = .seconds(15)) {
         self.refreshInterval = refreshInterval
@@ -45,6 +46,18 @@ actor AuditCache {
     /// Claims the run for a background audit: false when one is already running.
     func claim(run: String) -> Bool {
         inProgress.insert(run).inserted
+    }
+
+    /// Keeps a background audit's task, so that shutdown can wait for it.
+    func track(_ task: Task<Void, Never>) {
+        background.append(task)
+    }
+
+    /// Waits until every background audit has ended.
+    func waitForBackgroundAudits() async {
+        while let task = background.popLast() {
+            await task.value
+        }
     }
 
     /// Gives up a claim whose audit failed.
