@@ -21,6 +21,8 @@ enum ChartScript {
           function draw(data) {
             current = data;
             const width = Math.max(320, container.clientWidth || 900);
+            // Several series: a legend strip above the plot, clear of the marks' labels.
+            margin.top = data.series.length > 1 ? 34 : 16;
             const plotWidth = width - margin.left - margin.right;
             const plotHeight = height - margin.top - margin.bottom;
             const from = data.from, to = Math.max(data.to, data.from + 1);
@@ -123,7 +125,7 @@ enum ChartScript {
             if (data.series.length > 1) {
               const legend = S('g', { class: 'legend' });
               data.series.forEach((series, index) => {
-                const x = margin.left + 10 + index * 170, y = margin.top + 10;
+                const x = margin.left + index * 170, y = 16;
                 legend.append(S('rect', { x: x, y: y - 8, width: 12, height: 8, fill: series.color }));
                 legend.append(S('text', { x: x + 16, y: y }, series.label.length > 24 ? series.label.slice(0, 23) + '\u2026' : series.label));
               });

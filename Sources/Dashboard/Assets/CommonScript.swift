@@ -79,7 +79,7 @@ enum CommonScript {
             return el('span', { class: 'status status-' + String(text).replace(/[^a-z?]/g, '') }, text);
           }
           function verdict(audit) {
-            if (!audit) return el('span', { class: 'muted' }, 'auditing\u2026');
+            if (!audit) return el('span', { class: 'muted' }, 'running\u2026');
             if (audit.clean) return el('span', { class: 'verdict-clean', title: 'audited at step ' + audit.at_step + ', ' + audit.audited_at }, 'clean');
             return el('span', { class: 'verdict-findings', title: 'audited at step ' + audit.at_step + ', ' + audit.audited_at },
               audit.findings + (audit.findings === 1 ? ' finding' : ' findings'));
