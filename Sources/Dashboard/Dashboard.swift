@@ -77,9 +77,10 @@ public struct Dashboard: Sendable {
     // MARK: - Reads shared by the routes
 
     /// The run's outline, or 404 when there is no such run.
-    func outline(_ name: String) throws -> RunOutline {
+    func outline(_ name: String) async throws -> RunOutline {
+        let ledger = ledger
         do {
-            return try ledger.outline(ofRun: name)
+            return try await Offload.run { try ledger.outline(ofRun: name) }
         } catch let error as LedgerError where error.code == .runNotFound {
             throw APIError(.notFound, "no run named \(name)")
         }
@@ -117,7 +118,8 @@ public struct Dashboard: Sendable {
         if let entry = await audits.usable(run: summary.name, key: key) { return entry }
         let report: AuditReport
         do {
-            report = try ledger.audit(run: summary.name)
+            let ledger = ledger
+            report = try await Offload.run { try ledger.audit(run: summary.name) }
         } catch let error as LedgerError where error.code == .runNotFound {
             throw APIError(.notFound, "no run named \(summary.name)")
         }

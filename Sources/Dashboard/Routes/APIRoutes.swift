@@ -19,10 +19,10 @@ struct APIRoutes {
             try await run(try Self.name(context))
         }
         router.get("/api/runs/{name}/series") { request, context in
-            try series(try Self.name(context), request: request)
+            try await series(try Self.name(context), request: request)
         }
         router.get("/api/runs/{name}/segments") { _, context in
-            JSONBody.response(try dashboard.outline(try Self.name(context)).segments.map(SegmentJSON.init))
+            JSONBody.response(try await dashboard.outline(try Self.name(context)).segments.map(SegmentJSON.init))
         }
         router.get("/api/runs/{name}/audit") { _, context in
             try await audit(try Self.name(context))
@@ -40,9 +40,10 @@ struct APIRoutes {
 
     func runs() async throws -> Response {
         var result: [RunJSON] = []
-        for summary in try dashboard.ledger.runs() {
+        let ledger = dashboard.ledger
+        for summary in try await Offload.run({ try ledger.runs() }) {
             // A run deleted between the two reads is left out.
-            guard let outline = try? dashboard.ledger.outline(ofRun: summary.name) else { continue }
+            guard let outline = try? await dashboard.outline(summary.name) else { continue }
             let verdict = await dashboard.verdict(outline.summary)
             result.append(RunJSON(outline: outline, audit: verdict))
         }
@@ -52,7 +53,8 @@ struct APIRoutes {
     func run(_ name: String) async throws -> Response {
         let detail: RunDetail
         do {
-            detail = try dashboard.ledger.run(named: name)
+            let ledger = dashboard.ledger
+            detail = try await Offload.run { try ledger.run(named: name) }
         } catch let error as LedgerError where error.code == .runNotFound {
             throw APIError(.notFound, "no run named \(name)")
         }
@@ -60,8 +62,8 @@ struct APIRoutes {
         return JSONBody.response(RunDetailJSON(detail: detail, audit: verdict))
     }
 
-    func series(_ name: String, request: Request) throws -> Response {
-        let outline = try dashboard.outline(name)
+    func series(_ name: String, request: Request) async throws -> Response {
+        let outline = try await dashboard.outline(name)
         let from = try Self.integer(request, "from") ?? 0
         let to = try Self.integer(request, "to") ?? max(0, outline.summary.step - 1)
         let buckets = try Self.integer(request, "buckets") ?? Int64(SeriesBucket.maximumCount)
@@ -70,7 +72,8 @@ struct APIRoutes {
         guard (1...Int64(SeriesBucket.maximumCount)).contains(buckets) else {
             throw APIError(.badRequest, "buckets must be from 1 to \(SeriesBucket.maximumCount); got \(buckets)")
         }
-        let result = try dashboard.ledger.series(run: name, from: from, to: to, buckets: Int(buckets))
+        let ledger = dashboard.ledger
+        let result = try await Offload.run { try ledger.series(run: name, from: from, to: to, buckets: Int(buckets)) }
         return JSONBody.response(
             SeriesJSON(
                 run: name, from: from, to: to,
@@ -78,21 +81,11 @@ struct APIRoutes {
     }
 
     func audit(_ name: String) async throws -> Response {
-        let outline = try dashboard.outline(name)
+        let outline = try await dashboard.outline(name)
         let entry = try await dashboard.audit(outline.summary)
         let report = entry.report
-        var differences: [AuditJSON.Difference] = []
-        for finding in report.findings where finding.kind == .rateMismatch {
-            guard let step = finding.step,
-                let logged = try dashboard.ledger.series(run: name, from: step, to: step, buckets: 1).first?.minRate,
-                let version = outline.schedules.last(where: { $0.fromStep <= step }),
-                let schedule = try? ScheduleCodec.decode(version.config, dtype: version.dtype)
-            else { continue }
-            let recomputed = schedule.rate(at: step)
-            differences.append(
-                AuditJSON.Difference(
-                    step: step, logged: logged, recomputed: recomputed, difference: logged - recomputed))
-        }
+        let ledger = dashboard.ledger
+        let differences = try await Offload.run { try Self.differences(report, outline: outline, ledger: ledger) }
         return JSONBody.response(
             AuditJSON(
                 run: name, verdict: entry.verdict, segmentsChecked: report.segmentsChecked,
@@ -102,6 +95,26 @@ struct APIRoutes {
                     AuditJSON.Finding(kind: $0.kind.rawValue, step: $0.step, message: $0.message)
                 },
                 differences: differences, lastStep: max(0, outline.summary.step - 1)))
+    }
+
+    /// Logged and recomputed rate at each step where the audit found a wrong rate.
+    static func differences(_ report: AuditReport, outline: RunOutline, ledger: Ledger) throws
+        -> [AuditJSON.Difference]
+    {
+        let name = outline.summary.name
+        var differences: [AuditJSON.Difference] = []
+        for finding in report.findings where finding.kind == .rateMismatch {
+            guard let step = finding.step,
+                let logged = try ledger.series(run: name, from: step, to: step, buckets: 1).first?.minRate,
+                let version = outline.schedules.last(where: { $0.fromStep <= step }),
+                let schedule = try? ScheduleCodec.decode(version.config, dtype: version.dtype)
+            else { continue }
+            let recomputed = schedule.rate(at: step)
+            differences.append(
+                AuditJSON.Difference(
+                    step: step, logged: logged, recomputed: recomputed, difference: logged - recomputed))
+        }
+        return differences
     }
 
     /// An integer query parameter, nil when absent; 400 when it is not an integer.

@@ -15,7 +15,7 @@ struct PageRoutes {
         router.get("/runs/{name}") { _, context in
             let name = try APIRoutes.name(context)
             do {
-                _ = try dashboard.outline(name)
+                _ = try await dashboard.outline(name)
             } catch let error as APIError where error.status == .notFound {
                 var response = Asset.notFoundPage.response()
                 response.status = .notFound
