@@ -46,12 +46,23 @@ enum RunScript {
             return { from: 0, to: Math.max(last, 1) };
           }
 
-          async function loadSeries() {
-            const view = state.view || fullRange();
-            const buckets = Math.min(2000, Math.max(100, Math.round((document.getElementById('rate-chart').clientWidth || 1000) * 1.5)));
+          function bucketCount() {
+            return Math.min(2000, Math.max(100, Math.round((document.getElementById('rate-chart').clientWidth || 1000) * 1.5)));
+          }
+
+          // `prefetched`: the whole run's series, asked for beside the first read of the run
+          // (the server defaults to its committed range), so the first draw waits for one
+          // round of requests, not two.
+          async function loadSeries(prefetched) {
+            let view = state.view || fullRange();
             const names = [name].concat(state.compare);
-            const results = await Promise.all(names.map(n =>
-              LR.getJSON(LR.apiURL(n, '/series?from=' + view.from + '&to=' + view.to + '&buckets=' + buckets))
+            let first = null;
+            if (prefetched && !state.view && state.compare.length === 0) {
+              first = await prefetched;
+              if (!first.error) view = { from: first.from, to: Math.max(first.to, first.from + 1) };
+            }
+            const results = await Promise.all(names.map((n, index) => index === 0 && first && !first.error ? first :
+              LR.getJSON(LR.apiURL(n, '/series?from=' + view.from + '&to=' + view.to + '&buckets=' + bucketCount()))
                 .catch(error => ({ error: error.message, run: n, buckets: [] }))));
             const marks = state.detail.marks;
             const rate = [], loss = [];
@@ -138,6 +149,9 @@ enum RunScript {
 
           async function refresh() {
             try {
+              const prefetched = state.detail || state.view || state.compare.length ? null :
+                LR.getJSON(LR.apiURL(name, '/series?buckets=' + bucketCount()))
+                  .catch(error => ({ error: error.message, run: name, buckets: [] }));
               const detail = await LR.getJSON(LR.apiURL(name));
               const compared = await Promise.all(state.compare.map(n => LR.getJSON(LR.apiURL(n)).catch(() => null)));
               state.series = {};
@@ -146,7 +160,7 @@ enum RunScript {
                 detail.run.updated_at !== state.detail.run.updated_at || detail.marks.length !== state.detail.marks.length;
               state.detail = detail;
               renderDetail();
-              if (changed) await loadSeries();
+              if (changed) await loadSeries(prefetched);
               // The audit may take seconds on a long run: it loads beside the polling, not in it.
               const auditKey = detail.run.audit ? detail.run.audit.audited_at : 'none';
               if (auditKey !== state.auditKey && !state.auditLoading) {
