@@ -35,14 +35,16 @@ public struct Dashboard: Sendable {
         self.audits = AuditCache(refreshInterval: auditRefreshInterval)
     }
 
-    /// The router: the access log, security headers, the token check, then the pages,
-    /// assets and API.
+    /// The router: the access log, security headers, the token check (without a token,
+    /// the check that requests name a loopback host), then the pages, assets and API.
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.middlewares.add(AccessLogMiddleware(logger: logger))
         router.middlewares.add(SecurityHeadersMiddleware())
         if let token {
             router.middlewares.add(TokenMiddleware(token: token))
+        } else {
+            router.middlewares.add(LoopbackHostMiddleware())
         }
         PageRoutes(dashboard: self).register(on: router)
         APIRoutes(dashboard: self).register(on: router)

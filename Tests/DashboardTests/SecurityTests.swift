@@ -1,9 +1,11 @@
-import Dashboard
 import Foundation
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import Ledger
 import Testing
+
+@testable import Dashboard
 
 struct SecurityTests {
     static let token = "0123456789abcdef-test"
@@ -107,6 +109,25 @@ struct SecurityTests {
                     #expect(!response.text.contains(forbidden), "\(script).js uses \(forbidden)")
                 }
             }
+        }
+    }
+}
+
+struct LoopbackHostTests {
+    @Test("without a token, only requests naming a loopback host are answered (no DNS rebinding)")
+    func rebinding() async throws {
+        for host in ["localhost:8080", "127.0.0.1:8080", "[::1]:8080", "localhost", "127.3.2.1"] {
+            #expect(LoopbackHostMiddleware<BasicRequestContext>.isLoopback(authority: host), "\(host)")
+        }
+        for host in ["attacker.example:8080", "attacker.example", "192.168.1.5:8080", "[::]:80", "localhost.evil:80"] {
+            #expect(!LoopbackHostMiddleware<BasicRequestContext>.isLoopback(authority: host), "\(host)")
+        }
+        // The in-process client sends `localhost`: answered.
+        let ledger = try TestLedger()
+        try ledger.makeRun("alpha", segments: [(0..<10, .finished)])
+        try await withDashboard(ledger) { client in
+            let response = try await client.execute(uri: "/api/runs", method: .get)
+            #expect(response.status == .ok)
         }
     }
 }
