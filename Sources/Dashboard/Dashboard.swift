@@ -27,6 +27,7 @@ public struct Dashboard: Sendable {
     public let token: AccessToken?
     let logger: Logger
     let audits: AuditCache
+    let details = DetailCache()
 
     public init(ledger: Ledger, token: AccessToken?, logger: Logger, auditRefreshInterval: Duration = .seconds(15)) {
         self.ledger = ledger

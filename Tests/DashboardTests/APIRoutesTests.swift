@@ -47,6 +47,23 @@ struct APIRoutesTests {
         }
     }
 
+    @Test("a run's page data follows the ledger: a later commit and restart show on the next read")
+    func detailFollowsTheLedger() async throws {
+        let ledger = try TestLedger()
+        try ledger.makeRun("alpha", segments: [(0..<10, .interrupted)])
+        try await withDashboard(ledger) { client in
+            let before = try await client.execute(uri: "/api/runs/alpha", method: .get).object()
+            #expect((before["run"] as? [String: Any])?["step"] as? Int == 10)
+            let again = try await client.execute(uri: "/api/runs/alpha", method: .get).object()
+            #expect((again["segments"] as? [Any])?.count == 1)
+            try ledger.makeRun("alpha", segments: [(10..<25, .finished)])
+            let after = try await client.execute(uri: "/api/runs/alpha", method: .get).object()
+            #expect((after["run"] as? [String: Any])?["step"] as? Int == 25)
+            #expect((after["segments"] as? [Any])?.count == 2)
+            #expect(after["logged_rows"] as? Int == 25)
+        }
+    }
+
     @Test("GET /api/runs/{name}/segments lists the restart history")
     func segments() async throws {
         let ledger = try TestLedger()

@@ -51,12 +51,21 @@ struct APIRoutes {
     }
 
     func run(_ name: String) async throws -> Response {
+        // The outline is cheap; the full read counts every row, so it is made again only
+        // when the run has changed (step, time, status or segments).
+        let outline = try await dashboard.outline(name)
+        let key = Dashboard.auditKey(outline.summary) + " \(outline.segments.count) \(outline.schedules.count)"
         let detail: RunDetail
-        do {
+        if let cached = await dashboard.details.detail(run: name, key: key) {
+            detail = cached
+        } else {
             let ledger = dashboard.ledger
-            detail = try await Offload.run { try ledger.run(named: name) }
-        } catch let error as LedgerError where error.code == .runNotFound {
-            throw APIError(.notFound, "no run named \(name)")
+            do {
+                detail = try await Offload.run { try ledger.run(named: name) }
+            } catch let error as LedgerError where error.code == .runNotFound {
+                throw APIError(.notFound, "no run named \(name)")
+            }
+            await dashboard.details.store(run: name, key: key, detail)
         }
         let verdict = await dashboard.verdict(detail.summary)
         return JSONBody.response(RunDetailJSON(detail: detail, audit: verdict))
