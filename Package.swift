@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Keras-exact learning-rate schedules: pure math, no dependencies.
@@ -70,6 +71,18 @@ let package = Package(
             dependencies: ["Schedules", "Ledger", .product(name: "Logging", package: "swift-log")]
         ),
 
+        // The web dashboard and JSON API over a read-only ledger (`lrledger serve`).
+        .target(
+            name: "Dashboard",
+            dependencies: [
+                "Schedules",
+                "Ledger",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
         // The command-line interface, as a library so tests can drive it.
         .target(
             name: "LRLedgerCommands",
@@ -79,6 +92,7 @@ let package = Package(
                 "Trainer",
                 "AttachProtocol",
                 "Import",
+                "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -111,6 +125,14 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: [
+                "Dashboard", "Ledger", "Schedules",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Ledger", "Schedules"]),
         .testTarget(

@@ -15,7 +15,7 @@ public struct LRLedger: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Train.self, Runs.self, Show.self, History.self, Audit.self, SQL.self, Plot.self, Rate.self, Attach.self,
-            Delete.self, Rename.self, Note.self, Import.self,
+            Delete.self, Rename.self, Note.self, Import.self, Serve.self,
         ]
     )
 

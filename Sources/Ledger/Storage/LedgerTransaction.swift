@@ -71,6 +71,10 @@ protocol LedgerTransaction {
     func rates(runID: Int64, from: Int64, to: Int64, _ body: (StoredRate) throws -> Void) throws
     /// Whether the canonical history has a row at `step`.
     func hasRate(runID: Int64, step: Int64) throws -> Bool
+    /// The canonical rows in `from...to` cut into buckets of `width` steps (bucket `i`
+    /// starts at `from + i * width`), each reduced to its first and last step, its row
+    /// count and its minimum and maximum rate and loss; empty buckets left out.
+    func seriesBuckets(runID: Int64, from: Int64, to: Int64, width: Int64) throws -> [SeriesBucket]
     /// Deletes the canonical rows at or past `step` (an imported source that restarted).
     func deleteRates(runID: Int64, from step: Int64) throws
     /// The audit trail's rows, by step.
