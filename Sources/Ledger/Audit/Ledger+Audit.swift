@@ -94,52 +94,80 @@ extension Ledger {
         // Rates: streamed.
         let endSteps = Dictionary(segments.map { ($0.id, $0.endStep) }, uniquingKeysWith: { first, _ in first })
         var resolver = SegmentResolver(segments: segments.map { (start: $0.startStep, id: $0.id) })
+        // The state of the scan lives in the batch's locals, not in the closure's captured
+        // variables, so the loop over millions of rows keeps it in registers.
         var rows: Int64 = 0
         var previous: Int64?
         var versionIndex = -1
-        try tx.rates(runID: runID, from: Int64.min, to: Int64.max) { row in
-            rows += 1
-            let step = row.step
-            if let previous, step <= previous {
-                findings.add(.duplicateStep, step: step, "step \(step) appears after step \(previous) in the history")
+        var inForce: (any LearningRateSchedule)?
+        var segment: (id: Int64?, end: Int64?) = (nil, nil)
+        try tx.rates(runID: runID, from: Int64.min, to: Int64.max) { batch in
+            // The schedule in force and the segment's end are looked up when they change,
+            // not at every row.
+            var scan = (
+                rows: rows, previous: previous, versionIndex: versionIndex, schedule: inForce, segment: segment.id,
+                segmentEnd: segment.end
+            )
+            var batchResolver = resolver
+            defer {
+                (rows, previous, versionIndex, inForce) = (scan.rows, scan.previous, scan.versionIndex, scan.schedule)
+                segment = (scan.segment, scan.segmentEnd)
+                resolver = batchResolver
             }
-            previous = step
-            if step >= committed {
-                findings.add(
-                    .rowPastCommittedStep, step: step,
-                    "step \(step) is in the history but the committed step is \(committed)")
-            }
-            if let segment = resolver.segment(at: step) {
-                if let end = endSteps[segment] ?? nil, step >= end {
+            for row in batch {
+                scan.rows += 1
+                let step = row.step
+                if let previous = scan.previous, step <= previous {
                     findings.add(
-                        .rowOutsideSegment, step: step,
-                        "step \(step) is past the end step \(end) of segment \(segment), which logged it")
+                        .duplicateStep, step: step, "step \(step) appears after step \(previous) in the history")
                 }
-            } else {
-                findings.add(.rowOutsideSegment, step: step, "step \(step) comes before the first segment's start")
-            }
-            if step >= chain.firstStep {
-                chain.row(step: step, rate: row.rate, loss: row.loss)
-            }
-            if let storage = row.rateStorage {
-                findings.add(.rateNotReal, step: step, "the rate at step \(step) is not a REAL value (\(storage))")
-                return
-            }
-            let rate = row.rate
-            while versionIndex + 1 < timeline.count, timeline[versionIndex + 1].start <= step {
-                versionIndex += 1
-            }
-            guard versionIndex >= 0 else {
-                findings.add(.scheduleUnusable, step: step, "no schedule is in force at step \(step)")
-                return
-            }
-            guard let schedule = timeline[versionIndex].value else { return }
-            let expected = schedule.rate(at: step)
-            if rate.bitPattern != expected.bitPattern, !(rate == 0 && expected == 0) {
-                findings.add(
-                    .rateMismatch, step: step,
-                    "step \(step): logged rate \(RateText.string(rate, dtype: schedule.dtype)) but the schedule gives \(RateText.string(expected, dtype: schedule.dtype))"
-                )
+                scan.previous = step
+                if step >= committed {
+                    findings.add(
+                        .rowPastCommittedStep, step: step,
+                        "step \(step) is in the history but the committed step is \(committed)")
+                }
+                if let segment = batchResolver.segment(at: step) {
+                    if segment != scan.segment {
+                        scan.segment = segment
+                        scan.segmentEnd = endSteps[segment] ?? nil
+                    }
+                    if let end = scan.segmentEnd, step >= end {
+                        findings.add(
+                            .rowOutsideSegment, step: step,
+                            "step \(step) is past the end step \(end) of segment \(segment), which logged it")
+                    }
+                } else {
+                    findings.add(.rowOutsideSegment, step: step, "step \(step) comes before the first segment's start")
+                }
+                if step >= chain.firstStep {
+                    chain.row(step: step, rate: row.rate, loss: row.hasLoss ? row.loss : nil)
+                }
+                if row.rateStorage != .real {
+                    findings.add(
+                        .rateNotReal, step: step,
+                        "the rate at step \(step) is not a REAL value (\(row.rateStorage.rawValue))")
+                    continue
+                }
+                let rate = row.rate
+                if scan.versionIndex + 1 < timeline.count, timeline[scan.versionIndex + 1].start <= step {
+                    while scan.versionIndex + 1 < timeline.count, timeline[scan.versionIndex + 1].start <= step {
+                        scan.versionIndex += 1
+                    }
+                    scan.schedule = timeline[scan.versionIndex].value
+                }
+                guard scan.versionIndex >= 0 else {
+                    findings.add(.scheduleUnusable, step: step, "no schedule is in force at step \(step)")
+                    continue
+                }
+                guard let schedule = scan.schedule else { continue }
+                let expected = schedule.rate(at: step)
+                if rate.bitPattern != expected.bitPattern, !(rate == 0 && expected == 0) {
+                    findings.add(
+                        .rateMismatch, step: step,
+                        "step \(step): logged rate \(RateText.string(rate, dtype: schedule.dtype)) but the schedule gives \(RateText.string(expected, dtype: schedule.dtype))"
+                    )
+                }
             }
         }
         chain.finish()

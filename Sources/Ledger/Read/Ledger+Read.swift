@@ -93,14 +93,17 @@ extension Ledger {
                 }
             ).intervals.map { (from: $0.start, dtype: $0.value) }
             var dtypeIndex = 0
-            try tx.rates(runID: runID, from: from ?? Int64.min, to: to ?? Int64.max) { row in
-                while dtypeIndex + 1 < dtypes.count, dtypes[dtypeIndex + 1].from <= row.step {
-                    dtypeIndex += 1
+            try tx.rates(runID: runID, from: from ?? Int64.min, to: to ?? Int64.max) { batch in
+                for row in batch {
+                    while dtypeIndex + 1 < dtypes.count, dtypes[dtypeIndex + 1].from <= row.step {
+                        dtypeIndex += 1
+                    }
+                    try body(
+                        RateRow(
+                            step: row.step, rate: row.rate, loss: row.hasLoss ? row.loss : nil,
+                            segment: resolver.segment(at: row.step) ?? 0,
+                            dtype: dtypes.isEmpty ? .float32 : dtypes[dtypeIndex].dtype))
                 }
-                try body(
-                    RateRow(
-                        step: row.step, rate: row.rate, loss: row.loss, segment: resolver.segment(at: row.step) ?? 0,
-                        dtype: dtypes.isEmpty ? .float32 : dtypes[dtypeIndex].dtype))
             }
         }
     }

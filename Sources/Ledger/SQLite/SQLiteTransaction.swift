@@ -276,7 +276,9 @@ struct SQLiteTransaction: LedgerTransaction {
         return moved
     }
 
-    func rates(runID: Int64, from: Int64, to: Int64, _ body: (StoredRate) throws -> Void) throws {
+    func rates(runID: Int64, from: Int64, to: Int64, _ body: (UnsafeBufferPointer<StoredRate>) throws -> Void)
+        throws
+    {
         let statement = try db.cachedStatement(
             sql: "SELECT step, rate, loss FROM rate_log WHERE run_id = ? AND step >= ? AND step <= ? ORDER BY step")
         let handle = statement.sqliteStatement
@@ -285,17 +287,28 @@ struct SQLiteTransaction: LedgerTransaction {
         sqlite3_bind_int64(handle, 2, from)
         sqlite3_bind_int64(handle, 3, to)
         defer { sqlite3_reset(handle) }
+        let capacity = 4096
+        let batch = UnsafeMutablePointer<StoredRate>.allocate(capacity: capacity)
+        defer { batch.deallocate() }
+        var count = 0
         while true {
             let code = sqlite3_step(handle)
             if code == SQLITE_DONE { break }
             guard code == SQLITE_ROW else { throw Self.stepError(db) }
-            let loss: Double? = sqlite3_column_type(handle, 2) == SQLITE_NULL ? nil : sqlite3_column_double(handle, 2)
+            let hasLoss = sqlite3_column_type(handle, 2) != SQLITE_NULL
             let type = sqlite3_column_type(handle, 1)
-            try body(
-                StoredRate(
-                    step: sqlite3_column_int64(handle, 0), rate: sqlite3_column_double(handle, 1), loss: loss,
-                    rateStorage: type == SQLITE_FLOAT ? nil : Self.typeName(type)))
+            (batch + count).initialize(
+                to: StoredRate(
+                    step: sqlite3_column_int64(handle, 0), rate: sqlite3_column_double(handle, 1),
+                    loss: hasLoss ? sqlite3_column_double(handle, 2) : 0, hasLoss: hasLoss,
+                    rateStorage: type == SQLITE_FLOAT ? .real : Self.storage(type)))
+            count += 1
+            if count == capacity {
+                try body(UnsafeBufferPointer(start: batch, count: count))
+                count = 0
+            }
         }
+        if count > 0 { try body(UnsafeBufferPointer(start: batch, count: count)) }
     }
 
     func hasRate(runID: Int64, step: Int64) throws -> Bool {
@@ -666,14 +679,14 @@ struct SQLiteTransaction: LedgerTransaction {
         return DatabaseError(resultCode: ResultCode(rawValue: extended), message: message)
     }
 
-    /// SQLite's name of a storage class, for audit findings.
-    static func typeName(_ type: Int32) -> String {
+    /// A column's SQLite storage class, for audit findings.
+    static func storage(_ type: Int32) -> StoredRate.Storage {
         switch type {
-        case SQLITE_INTEGER: "INTEGER"
-        case SQLITE_FLOAT: "REAL"
-        case SQLITE_TEXT: "TEXT"
-        case SQLITE_BLOB: "BLOB"
-        default: "NULL"
+        case SQLITE_INTEGER: .integer
+        case SQLITE_FLOAT: .real
+        case SQLITE_TEXT: .text
+        case SQLITE_BLOB: .blob
+        default: .null
         }
     }
 }

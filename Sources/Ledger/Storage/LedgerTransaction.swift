@@ -67,8 +67,10 @@ protocol LedgerTransaction {
     /// Moves the canonical rows at or past `step` to the audit trail, attributed to the
     /// segment that logged them, as superseded by `segmentID`; returns how many moved.
     func supersedeRates(runID: Int64, from step: Int64, by segmentID: Int64, reason: String, now: String) throws -> Int
-    /// Streams the canonical rows in `from...to`, in step order.
-    func rates(runID: Int64, from: Int64, to: Int64, _ body: (StoredRate) throws -> Void) throws
+    /// Streams the canonical rows in `from...to`, in step order, a batch at a time (the
+    /// hot path of audit, history and the resume checks: a call per batch, not per row).
+    func rates(runID: Int64, from: Int64, to: Int64, _ body: (UnsafeBufferPointer<StoredRate>) throws -> Void)
+        throws
     /// Whether the canonical history has a row at `step`.
     func hasRate(runID: Int64, step: Int64) throws -> Bool
     /// The canonical rows in `from...to` cut into buckets of `width` steps (bucket `i`

@@ -6,14 +6,24 @@ struct LoggedRate {
     var hasLoss: Bool
 }
 
-/// One canonical row as a store reads it back.
+/// One canonical row as a store reads it back. A plain value (no reference), so
+/// batches of millions of rows cost no reference counting.
 struct StoredRate {
+    /// How a value is stored: a real number, or what an edit outside lrledger left.
+    enum Storage: String {
+        case real = "REAL"
+        case integer = "INTEGER"
+        case text = "TEXT"
+        case blob = "BLOB"
+        case null = "NULL"
+    }
+
     var step: Int64
     var rate: Double
-    var loss: Double?
-    /// Nil when the rate is stored as a real number; else the storage class found
-    /// (`TEXT`, `NULL`, ...), which only an edit outside lrledger makes.
-    var rateStorage: String?
+    var loss: Double
+    var hasLoss: Bool
+    /// `.real` unless the rate was edited into another storage class.
+    var rateStorage: Storage
 }
 
 /// One row of the audit trail: a rate moved out of the canonical history.

@@ -21,8 +21,8 @@ extension Ledger {
         var chain = try ChainVerifier(
             tx, runID: runID, runName: runName, committed: committed, window: Self.resumeChainWindow,
             discarding: discarding)
-        try tx.rates(runID: runID, from: chain.firstStep, to: Int64.max) { row in
-            chain.row(step: row.step, rate: row.rate, loss: row.loss)
+        try tx.rates(runID: runID, from: chain.firstStep, to: Int64.max) { batch in
+            for row in batch { chain.row(step: row.step, rate: row.rate, loss: row.hasLoss ? row.loss : nil) }
         }
         chain.finish()
         let findings = chain.findings.finished()
