@@ -159,7 +159,7 @@ final class SQLiteStore: LedgerStore, @unchecked Sendable {
         case .deferred:
             // No ledger yet: it reads as an empty one.
             return try LedgerError.translating(path: path, action()) {
-                try Self.emptyLedger.read { db in try body(SQLiteTransaction(db: db, path: path)) }
+                try Self.emptyLedger.get().read { db in try body(SQLiteTransaction(db: db, path: path)) }
             }
         }
     }
@@ -235,12 +235,11 @@ final class SQLiteStore: LedgerStore, @unchecked Sendable {
     }
 
     /// An empty ledger in memory: what a ledger not made yet reads as.
-    private static let emptyLedger: DatabaseQueue = {
-        // An in-memory database cannot fail to open or to take the embedded migrations.
-        let queue = try! DatabaseQueue()
-        try! LedgerMigrations.migrator().migrate(queue)
+    private static let emptyLedger = Result { () throws -> DatabaseQueue in
+        let queue = try DatabaseQueue()
+        try LedgerMigrations.migrator().migrate(queue)
         return queue
-    }()
+    }
 
     /// Runs raw statements outside the ledger's rules: for tests that damage a ledger
     /// on purpose, and for pragmas.
