@@ -38,7 +38,8 @@ extension Ledger {
         progress: ((Int64) -> Void)? = nil,
         records: ((ImportedRecord) throws -> Void) throws -> Void
     ) throws -> ImportSummary {
-        try checkImport(run: name)
+        if let problem = RunName.problem(name) { throw LedgerError(.invalidArgument, problem) }
+        try checkBeforeFirstWrite { try checkImport(run: name) }
         return try store.write("import run \(name)") { tx in
             try checkImport(tx, name: name)
             var writer = try ImportWriter(tx, name: name, schedule: schedule, now: Timestamp.now())
@@ -59,7 +60,7 @@ extension Ledger {
         do {
             try store.read("check run \(name)") { tx in try checkImport(tx, name: name) }
         } catch let error as LedgerError where error.code == .olderSchema {
-            // The import's write migrates it first, then checks.
+            // The import's write migrates it first, then checks in its transaction.
         }
     }
 

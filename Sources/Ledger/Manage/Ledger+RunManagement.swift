@@ -82,15 +82,7 @@ extension Ledger {
     private func inChangeTransaction<T>(_ change: RunChange, _ body: (any LedgerTransaction, StoredRun) throws -> T)
         throws -> T
     {
-        // A ledger not made yet is made by the write: refuse what the change would refuse
-        // first, so a refused change leaves the file as it was.
-        if store.awaitsFirstWrite {
-            do {
-                try checkChange(change)
-            } catch let error as LedgerError where error.code == .olderSchema {
-                // The write migrates it first, then checks.
-            }
-        }
+        try checkBeforeFirstWrite { try checkChange(change) }
         return try store.write(change.action) { tx in try body(tx, try checkedRun(tx, change)) }
     }
 

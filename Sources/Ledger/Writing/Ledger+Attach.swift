@@ -43,13 +43,7 @@ extension Ledger {
         }
         // A ledger not made yet is made by the attach's write: refuse what the attach
         // would refuse first, so a refused attach leaves no file behind.
-        if store.awaitsFirstWrite {
-            do {
-                try checkAttach(request)
-            } catch let error as LedgerError where error.code == .olderSchema {
-                // The attach migrates it first, then checks.
-            }
-        }
+        try checkBeforeFirstWrite { try checkAttach(request) }
         // The segment is registered as live in this process before the transaction
         // commits, so another thread's attach, which can only run after the commit,
         // never takes it for a writer released without closing.

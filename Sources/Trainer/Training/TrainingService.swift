@@ -86,9 +86,9 @@ public final class TrainingService: Service, @unchecked Sendable {
         logger[metadataKey: "run"] = "\(request.run)"
 
         // Refusals come before anything is written: settings, data, a finished run.
-        let existing = try existingRun(named: request.run)
+        let (existing, missing) = try existingRun(named: request.run)
         // A new run trained to step 0 would be an empty run left behind: refuse it.
-        if existing == nil, request.targetSteps == 0, runIsMissing(named: request.run) {
+        if missing, request.targetSteps == 0 {
             throw TrainingError(
                 .invalidRequest,
                 "run \(request.run) does not exist, and a target of 0 steps would create it with nothing trained; give the number of steps to train it to"
@@ -175,27 +175,18 @@ public final class TrainingService: Service, @unchecked Sendable {
         path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 
-    /// The stored run, read without writing anything; nil when the run does not exist.
-    private func existingRun(named name: String) throws -> (summary: RunSummary, settings: String)? {
+    /// The stored run, read once without writing anything: nil when the run does not
+    /// exist or cannot be read yet, and whether it certainly does not exist (false for a
+    /// ledger this build migrates with its first write, the attach, which checks then).
+    private func existingRun(named name: String) throws -> (
+        run: (summary: RunSummary, settings: String)?, missing: Bool
+    ) {
         do {
-            return try ledger.summaryAndSettings(ofRun: name)
-        } catch let error as LedgerError where error.code == .runNotFound || error.code == .olderSchema {
-            // A run that does not exist yet, or a ledger this build migrates with its
-            // first write (the attach), which checks the run then.
-            return nil
-        }
-    }
-
-    /// Whether the ledger certainly has no run `name`. False when it cannot tell (a
-    /// ledger to migrate first).
-    private func runIsMissing(named name: String) -> Bool {
-        do {
-            _ = try ledger.summaryAndSettings(ofRun: name)
-            return false
+            return (try ledger.summaryAndSettings(ofRun: name), false)
         } catch let error as LedgerError where error.code == .runNotFound {
-            return true
-        } catch {
-            return false
+            return (nil, true)
+        } catch let error as LedgerError where error.code == .olderSchema {
+            return (nil, false)
         }
     }
 
