@@ -28,14 +28,37 @@ public struct ImportError: Error, Sendable, CustomStringConvertible {
         public static let empty = Code("empty")
     }
 
+    /// Which of the reader's settings chooses among what the source holds, when the
+    /// problem is that nothing was chosen or the choice is not there: a front end names
+    /// its own way to set it (the command line adds its flag).
+    public struct Setting: Hashable, Sendable, CustomStringConvertible {
+        public let name: String
+        private init(_ name: String) { self.name = name }
+        public var description: String { name }
+
+        /// The TensorBoard tag of the series.
+        public static let tag = Setting("tag")
+        /// The MLflow metric key of the series.
+        public static let key = Setting("key")
+        /// The MLflow run that logged the series.
+        public static let mlflowRun = Setting("mlflowRun")
+        /// The CSV column that holds the step.
+        public static let stepColumn = Setting("stepColumn")
+        /// The CSV column that holds the rate.
+        public static let rateColumn = Setting("rateColumn")
+    }
+
     /// What kind of problem.
     public let code: Code
     /// One line naming the problem and the file.
     public let message: String
+    /// The setting that resolves the problem, if one does.
+    public let setting: Setting?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, setting: Setting? = nil) {
         self.code = code
         self.message = message
+        self.setting = setting
     }
 
     public var description: String { message }

@@ -1,3 +1,4 @@
+import Import
 import Ledger
 import Trainer
 
@@ -12,8 +13,22 @@ enum ErrorHint {
             return ledgerMessage(for: error)
         case let error as TrainingError where error.setting != nil:
             return error.message + " (--\(error.setting ?? ""))"
+        case let error as ImportError where error.setting != nil:
+            return error.message + " (" + importFlag(for: error.setting) + ")"
         default:
             return nil
+        }
+    }
+
+    /// The `lrledger import` flag that sets an import reader's setting.
+    static func importFlag(for setting: ImportError.Setting?) -> String {
+        switch setting {
+        case .tag: "--tag"
+        case .key: "--key"
+        case .mlflowRun: "--mlflow-run"
+        case .stepColumn: "--step-column"
+        case .rateColumn: "--rate-column"
+        default: "see lrledger import --help"
         }
     }
 

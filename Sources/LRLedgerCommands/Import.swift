@@ -88,31 +88,20 @@ extension LRLedger {
                 throw ImportError(.empty, "\(from) holds no value of \(source.series) to import")
             }
 
-            let summary: ImportSummary
-            do {
-                let written = ImportProgress()
-                let recorded = ImportSource(
-                    format: format.rawValue, path: from, series: source.series,
-                    sourceRun: (source as? MLflowStoreSource)?.runID,
-                    precision: ImportedPrecision(rawValue: precision.rawValue) ?? .float64)
-                let feed: ((ImportedRecord) throws -> Void) throws -> Void = { emit in
-                    try source.read { try emit(ImportedRecord(step: $0.step, rate: $0.value, wallTime: $0.wallTime)) }
-                }
-                summary = try ledger.importRun(
-                    runName, schedule: schedule, source: recorded,
-                    progress: { written.show("importing \(from): \($0) of \(count) values") }, records: feed)
-                written.clear()
-                try ledger.close()
-            } catch {
-                // A ledger this command created is removed again: a failed import leaves no file.
-                if ledger.isNew {
-                    try? ledger.close()
-                    for suffix in ["", "-wal", "-shm"] {
-                        try? FileManager.default.removeItem(atPath: database.path + suffix)
-                    }
-                }
-                throw error
+            // A failed import's first write leaves no ledger file behind.
+            let written = ImportProgress()
+            defer { written.clear() }
+            let recorded = ImportSource(
+                format: format.rawValue, path: from, series: source.series,
+                sourceRun: (source as? MLflowStoreSource)?.runID,
+                precision: ImportedPrecision(rawValue: precision.rawValue) ?? .float64)
+            let feed: ((ImportedRecord) throws -> Void) throws -> Void = { emit in
+                try source.read { try emit(ImportedRecord(step: $0.step, rate: $0.value, wallTime: $0.wallTime)) }
             }
+            let summary = try ledger.importRun(
+                runName, schedule: schedule, source: recorded,
+                progress: { written.show("importing \(from): \($0) of \(count) values") }, records: feed)
+            try ledger.close()
             let restarts = summary.segments - 1
             print(
                 "imported run \(summary.run): \(summary.rows) values of \(source.description) (\(summary.precision.rawValue)), steps \(firstStep ?? 0)-\(lastStep) as logged; \(restarts) restart\(restarts == 1 ? "" : "s") inferred; \(summary.canonicalRows) steps in its history"

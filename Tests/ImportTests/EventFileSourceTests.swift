@@ -80,6 +80,9 @@ struct EventFileSourceTests {
         let error = #expect(throws: ImportError.self) { try EventFileSource(path: file) }
         #expect(error?.code == .seriesNotFound)
         #expect(error?.message.contains("epoch_learning_rate, batch_lr") == true)
+        // The reader names the setting; only a front end names its flag.
+        #expect(error?.setting == .tag)
+        #expect(error?.message.contains("--") == false)
         let chosen = try EventFileSource(path: file, tag: "batch_lr")
         #expect(try ImportFixtures.records(chosen).count == 1)
         let absent = try EventFileSource(path: file, tag: "loss")

@@ -53,4 +53,29 @@ struct ImportedRunStorageTests {
         #expect(empty?.message == "rows.csv holds no lr value to import")
         #expect(try ledger.runs().map(\.name) == ["run"])
     }
+
+    @Test("an import that fails part way into a ledger that did not exist leaves no file behind")
+    func failedFirstImportLeavesNoFile() throws {
+        struct DamagedSource: Error {}
+        let folder = try TemporaryDirectory()
+        let path = folder.path("fresh.sqlite")
+        let ledger = try Ledger(path: path)
+        defer { try? ledger.close() }
+        let source = ImportSource(format: "csv", path: "rows.csv", series: "lr", precision: .decimal)
+        #expect(throws: DamagedSource.self) {
+            try ledger.importRun("run", schedule: try ScheduleCodec.decode("0.1"), source: source) { emit in
+                try emit(ImportedRecord(step: 0, rate: 0.1, wallTime: nil))
+                throw DamagedSource()
+            }
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            #expect(!FileManager.default.fileExists(atPath: path + suffix), "\(path + suffix)")
+        }
+        // The same ledger imports once the source is whole, creating the file then.
+        try ledger.importRun("run", schedule: try ScheduleCodec.decode("0.1"), source: source) { emit in
+            try emit(ImportedRecord(step: 0, rate: 0.1, wallTime: nil))
+        }
+        #expect(try ledger.runs().map(\.name) == ["run"])
+        #expect(FileManager.default.fileExists(atPath: path))
+    }
 }

@@ -110,6 +110,7 @@ struct ImportCommandTests {
             #expect(result.stderr.hasPrefix("Error: \(message)"), "\(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
             #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before, "\(file)")
+            if file == noRate { #expect(result.stderr.contains("(--rate-column)"), "\(result.stderr)") }
         }
         // Into a ledger that does not exist yet: no file is left behind.
         let fresh = folder.path("fresh.sqlite")

@@ -43,7 +43,7 @@ public struct CSVColumns: Sendable, Hashable {
         guard let stepIndex = find(step.map { [$0] } ?? Self.defaultStepNames) else {
             let wanted = step.map { "no column '\($0)'" } ?? "no step column (step, Step, _step, global_step, epoch)"
             throw ImportError(
-                .badCSV, "\(path) has \(wanted); its columns are \(listed); name the step column with --step-column")
+                .badCSV, "\(path) has \(wanted); its columns are \(listed); name the step column", setting: .stepColumn)
         }
         var rateIndex = find(rate.map { [$0] } ?? Self.defaultRateNames)
         if rateIndex == nil, rate == nil {
@@ -56,7 +56,7 @@ public struct CSVColumns: Sendable, Hashable {
         guard let rateIndex else {
             let wanted = rate.map { "no column '\($0)'" } ?? "no single rate column (lr, learning_rate, value)"
             throw ImportError(
-                .badCSV, "\(path) has \(wanted); its columns are \(listed); name the rate column with --rate-column")
+                .badCSV, "\(path) has \(wanted); its columns are \(listed); name the rate column", setting: .rateColumn)
         }
         self.step = header[stepIndex]
         self.stepIndex = stepIndex

@@ -51,8 +51,8 @@ public struct MLflowStoreSource: RateSource {
                 guard let found = Self.defaultKeys.first(where: keys.contains) else {
                     throw ImportError(
                         .seriesNotFound,
-                        "\(path) has no metric lr or learning_rate; its metrics are: \(Self.list(keys)); choose one with --key"
-                    )
+                        "\(path) has no metric lr or learning_rate; its metrics are: \(Self.list(keys)); choose one",
+                        setting: .key)
                 }
                 chosenKey = found
             }
@@ -66,16 +66,16 @@ public struct MLflowStoreSource: RateSource {
                 guard runs.contains(run) else {
                     throw ImportError(
                         .seriesNotFound,
-                        "\(path) has no MLflow run \(run) with metric \(chosenKey); the runs with it are: \(Self.list(runs))"
-                    )
+                        "\(path) has no MLflow run \(run) with metric \(chosenKey); the runs with it are: \(Self.list(runs))",
+                        setting: .mlflowRun)
                 }
                 return (run, chosenKey)
             }
             guard runs.count == 1 else {
                 throw ImportError(
                     .seriesNotFound,
-                    "\(path) has \(runs.count) MLflow runs with metric \(chosenKey) (\(Self.list(runs))); choose one with --mlflow-run"
-                )
+                    "\(path) has \(runs.count) MLflow runs with metric \(chosenKey) (\(Self.list(runs))); choose one",
+                    setting: .mlflowRun)
             }
             return (runs[0], chosenKey)
         }

@@ -54,7 +54,8 @@ public struct EventFileSource: RateSource {
                 candidates.isEmpty
                 ? "no tag named like a learning rate (learning_rate, lr)"
                 : "more than one tag named like a learning rate (\(candidates.joined(separator: ", ")))"
-            throw ImportError(.seriesNotFound, "\(path) has \(problem); its tags are: \(listed); choose one with --tag")
+            throw ImportError(
+                .seriesNotFound, "\(path) has \(problem); its tags are: \(listed); choose one", setting: .tag)
         }
         self.tag = candidates[0]
     }

@@ -169,20 +169,40 @@ final class SQLiteStore: LedgerStore, @unchecked Sendable {
             throw LedgerError(
                 .readOnly, "cannot \(action()): \(path) was opened read-only; open it read-write to change it")
         }
-        let pool = try writablePool()
-        return try LedgerError.translating(path: path, action()) {
-            try pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(SQLiteTransaction(db: db, path: path))
-                    return .commit
+        let (pool, created) = try writablePool()
+        do {
+            return try LedgerError.translating(path: path, action()) {
+                try pool.writeWithoutTransaction { db in
+                    var result: T?
+                    try db.inTransaction(.immediate) {
+                        result = try body(SQLiteTransaction(db: db, path: path))
+                        return .commit
+                    }
+                    guard let result else {
+                        throw LedgerError(.storeFailure, "cannot \(action()): the transaction did not complete")
+                    }
+                    return result
                 }
-                guard let result else {
-                    throw LedgerError(.storeFailure, "cannot \(action()): the transaction did not complete")
-                }
-                return result
             }
+        } catch {
+            if created { discardCreatedLedger(pool) }
+            throw error
         }
+    }
+
+    /// Removes the file the first write created when that write failed, so a refused or
+    /// failed first write (an import of a damaged file, an attach refused in its
+    /// transaction) leaves the folder as it was. Only a ledger that still holds no run
+    /// is removed: another process may have written to the new file meanwhile.
+    private func discardCreatedLedger(_ pool: DatabasePool) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard case .open(let current) = state, current === pool else { return }
+        let holdsRuns = (try? pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM run") ?? 0 }) ?? 1
+        guard holdsRuns == 0, (try? pool.close()) != nil else { return }
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        madeLedger = false
+        state = .deferred(.missing, reader: nil)
     }
 
     /// Whether the ledger is not made yet: its first write creates or migrates it.
@@ -208,11 +228,12 @@ final class SQLiteStore: LedgerStore, @unchecked Sendable {
         return state
     }
 
-    /// The read-write pool; the first call creates or migrates the ledger when it needs it.
-    private func writablePool() throws -> DatabasePool {
+    /// The read-write pool; the first call creates or migrates the ledger when it needs
+    /// it, and says whether it created the file.
+    private func writablePool() throws -> (DatabasePool, created: Bool) {
         lock.lock()
         defer { lock.unlock() }
-        if case .open(let pool) = state { return pool }
+        if case .open(let pool) = state { return (pool, false) }
         if case .closed = state { throw Self.closedError(path, "write") }
         if case .deferred(_, let reader?) = state {
             try? reader.close()
@@ -221,12 +242,14 @@ final class SQLiteStore: LedgerStore, @unchecked Sendable {
         // Inspect again: another process may have made or migrated the file meanwhile.
         let inspection = try DatabasePreflight.inspect(path: path, busyTimeout: busyTimeout)
         let pool = try Self.openPool(path: path, configuration: configuration)
+        var created = false
         if inspection != .ledger(pending: []) {
             try migrate(pool, inspection)
+            created = inspection == .missing
             madeLedger = inspection == .missing || inspection == .empty
         }
         state = .open(pool)
-        return pool
+        return (pool, created)
     }
 
     /// The refusal of any use after `close()`.
@@ -244,7 +267,7 @@ final class SQLiteStore: LedgerStore, @unchecked Sendable {
     /// Runs raw statements outside the ledger's rules: for tests that damage a ledger
     /// on purpose, and for pragmas.
     func writeWithoutRules<T>(_ body: (Database) throws -> T) throws -> T {
-        try writablePool().writeWithoutTransaction(body)
+        try writablePool().0.writeWithoutTransaction(body)
     }
 
     // MARK: - User SQL
