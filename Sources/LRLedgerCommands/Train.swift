@@ -67,6 +67,13 @@ extension LRLedger {
         @Option(parsing: .unconditional, help: "How many of the latest checkpoints to keep.")
         var keepCheckpoints = 3
 
+        @Option(
+            parsing: .unconditional,
+            help: ArgumentHelp(
+                "Take over a run whose writer is on another host once its last heartbeat is this many seconds old (default 900). Every host of a fleet should use the same lease, longer than the time between two commits.",
+                valueName: "seconds"))
+        var lease: Double = 900
+
         @Flag(help: "Commit with synchronous=FULL: survive power loss, at some speed cost.")
         var fullSync = false
 
@@ -89,6 +96,10 @@ extension LRLedger {
             if let busyTimeout, !(0...86_400).contains(busyTimeout) {
                 throw ValidationError("--busy-timeout must be a number of seconds from 0 to 86400, got \(busyTimeout)")
             }
+            if !(lease.isFinite && lease > 0 && lease <= 604_800) {
+                throw ValidationError(
+                    "--lease must be a number of seconds above 0 and at most 604800 (a week), got \(lease)")
+            }
             if changeSchedule && schedule.isEmpty {
                 throw ValidationError("--change-schedule needs the new schedule's options")
             }
@@ -105,7 +116,8 @@ extension LRLedger {
             request.discardDamagedCheckpoints = discardDamagedCheckpoints
             // Without --busy-timeout, each attempt waits a second inside SQLite and the
             // trainer retries, logging, for as long as the lock is held.
-            var configuration = LedgerConfiguration(busyTimeout: busyTimeout ?? 1, keepCheckpoints: keepCheckpoints)
+            var configuration = LedgerConfiguration(
+                busyTimeout: busyTimeout ?? 1, keepCheckpoints: keepCheckpoints, leaseTimeout: lease)
             if fullSync { configuration.durability = .full }
             // The first lines on standard output say what was created, at once.
             // Opening writes nothing: the attach makes a new ledger, once the request is checked.

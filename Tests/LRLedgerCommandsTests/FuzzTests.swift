@@ -172,7 +172,7 @@ struct FuzzTests {
     /// Every option of every command, and values that have broken parsers.
     static let flags = [
         "--db", "--run", "--steps", "--log-every", "--checkpoint-every", "--model", "--data", "--seed",
-        "--batch-size", "--momentum", "--keep-checkpoints", "--full-sync", "--busy-timeout", "--schedule",
+        "--batch-size", "--momentum", "--keep-checkpoints", "--full-sync", "--busy-timeout", "--lease", "--schedule",
         "--initial-learning-rate", "--decay-steps", "--decay-rate", "--staircase", "--no-staircase", "--dtype",
         "--change-schedule", "--format", "--from", "--to", "--all", "--output", "--help", "-h", "--version",
         "--bogus", "-", "--", "--steps=", "--format=json",
@@ -244,7 +244,7 @@ struct FuzzTests {
             var options: [String] = []
             for _ in 0..<mutator.int(0..<4) {
                 let option: [String] =
-                    switch mutator.int(0..<12) {
+                    switch mutator.int(0..<13) {
                     case 0: ["--log-every", some(["1", "7", "0", "-1", "x", "9223372036854775807"], &mutator)]
                     case 1:
                         ["--checkpoint-every", some(["1", "7", "0", "-1", "1e3", "9223372036854775807"], &mutator)]
@@ -254,6 +254,7 @@ struct FuzzTests {
                     case 5: ["--keep-checkpoints", some(["1", "0", "-2", "1000"], &mutator)]
                     case 6: ["--busy-timeout", some(["0", "0.5", "-1", "nan", "inf", "86401", "x"], &mutator)]
                     case 7: ["--model", some(["softmax", "none", "linear", ""], &mutator)]
+                    case 11: ["--lease", some(["0.5", "900", "0", "-1", "nan", "inf", "604801", "x"], &mutator)]
                     case 8: ["--dtype", some(["float32", "float64", "float16", ""], &mutator)]
                     case 9:
                         [
