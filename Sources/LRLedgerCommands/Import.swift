@@ -66,7 +66,7 @@ extension LRLedger {
             try checkOptions(for: format)
             let source = try makeSource(format)
             // Opening writes nothing; the import's write makes a new ledger.
-            let ledger = try Ledger(path: database.path)
+            let ledger = try Ledger(location: database.location)
             defer { try? ledger.close() }
             try ledger.checkImport(run: runName)
 
@@ -105,7 +105,7 @@ extension LRLedger {
                 try ledger.close()
             } catch {
                 // A ledger this command created is removed again: a failed import leaves no file.
-                if ledger.isNew {
+                if ledger.isNew, case .file = database.location {
                     try? ledger.close()
                     for suffix in ["", "-wal", "-shm"] {
                         try? FileManager.default.removeItem(atPath: database.path + suffix)
