@@ -21,17 +21,20 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Keras-exact learning-rate schedules: pure math, no dependencies.
         .target(name: "Schedules"),
 
-        // SQLite storage: migrations, runs, segments, rate log, checkpoints, audit.
+        // The ledger's rules over two stores: SQLite (a file) and PostgreSQL (a server for a
+        // fleet): migrations, runs, segments, rate log, checkpoints, audit.
         .target(
             name: "Ledger",
             dependencies: [
                 "Schedules",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,7 +1,8 @@
 import Foundation
 
 // Writes a Swift file that holds the text of each migration file given on the
-// command line: `EmbedMigrationsTool OUTPUT.swift 0001_a.sql 0002_b.sql ...`.
+// command line: `EmbedMigrationsTool OUTPUT.swift 0001_a.sql ... --postgres 0001_a.sql ...`
+// (the SQLite store's migrations, then the PostgreSQL store's).
 // Used by the EmbedMigrations build plugin only.
 
 /// A Swift string literal holding `text` exactly, with every non-printable or
@@ -27,14 +28,25 @@ guard let outputPath = arguments.first else {
     exit(2)
 }
 var entries: [String] = []
+var postgresEntries: [String] = []
+var inPostgres = false
 for path in arguments.dropFirst() {
+    if path == "--postgres" {
+        inPostgres = true
+        continue
+    }
     let url = URL(fileURLWithPath: path)
     guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
         FileHandle.standardError.write(Data("error: cannot read migration \(path) as UTF-8 text\n".utf8))
         exit(1)
     }
     let identifier = url.deletingPathExtension().lastPathComponent
-    entries.append("        EmbeddedMigration(identifier: \(swiftLiteral(identifier)), sql: \(swiftLiteral(text))),")
+    let entry = "        EmbeddedMigration(identifier: \(swiftLiteral(identifier)), sql: \(swiftLiteral(text))),"
+    if inPostgres {
+        postgresEntries.append(entry)
+    } else {
+        entries.append(entry)
+    }
 }
 let source = """
     // Generated at build time from migrations/*.sql by the EmbedMigrations plugin. Do not edit.
@@ -43,6 +55,11 @@ let source = """
         /// The package's migrations, in the order they apply.
         static let all: [EmbeddedMigration] = [
     \(entries.joined(separator: "\n"))
+        ]
+
+        /// The PostgreSQL store's migrations, in the order they apply.
+        static let postgres: [EmbeddedMigration] = [
+    \(postgresEntries.joined(separator: "\n"))
         ]
     }
 

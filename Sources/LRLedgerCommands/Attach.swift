@@ -28,8 +28,8 @@ extension LRLedger {
             signal(SIGTERM, SIG_IGN)
             signal(SIGPIPE, SIG_IGN)
             let logger = Logger(label: "lrledger.attach")
-            let path = database.path
-            let session = AttachSession(ledger: { try Ledger(path: path, logger: logger) }, logger: logger)
+            let location = database.location
+            let session = AttachSession(ledger: { try Ledger(location: location, logger: logger) }, logger: logger)
             while let line = readLine(strippingNewline: true) {
                 if line.allSatisfy(\.isWhitespace) { continue }
                 guard Self.writeLine(session.respond(to: line)) else { break }

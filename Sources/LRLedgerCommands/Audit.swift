@@ -32,7 +32,7 @@ extension LRLedger {
         }
 
         func run() throws {
-            let ledger = try Ledger.openReadOnly(path: database.path)
+            let ledger = try Ledger.openReadOnly(location: database.location)
             let reports = all ? try ledger.auditAll() : [try ledger.audit(run: runName ?? "")]
             switch output.format {
             case .table:

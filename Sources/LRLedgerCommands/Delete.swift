@@ -20,7 +20,7 @@ extension LRLedger {
         var runName: String
 
         func run() throws {
-            let deleted = try RunChangeCommand.perform(.delete(run: runName), path: database.path) {
+            let deleted = try RunChangeCommand.perform(.delete(run: runName), location: database.location) {
                 try $0.deleteRun(named: runName)
             }
             print(

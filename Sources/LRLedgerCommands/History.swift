@@ -28,7 +28,7 @@ extension LRLedger {
         }
 
         func run() throws {
-            let ledger = try Ledger.openReadOnly(path: database.path)
+            let ledger = try Ledger.openReadOnly(location: database.location)
             // The outline, not the whole run: no count over its rate rows.
             let outline = try ledger.outline(ofRun: runName)
             var printer = RowPrinter(format: output.format, columns: ["step", "rate", "loss", "segment"])

@@ -66,7 +66,7 @@ extension LRLedger {
             try checkOptions(for: format)
             let source = try makeSource(format)
             // Opening writes nothing; the import's write makes a new ledger.
-            let ledger = try Ledger(path: database.path)
+            let ledger = try Ledger(location: database.location)
             defer { try? ledger.close() }
             try ledger.checkImport(run: runName)
 

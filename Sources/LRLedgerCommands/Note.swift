@@ -18,7 +18,7 @@ extension LRLedger {
         var text: String
 
         func run() throws {
-            try RunChangeCommand.perform(.note(run: runName, text: text), path: database.path) {
+            try RunChangeCommand.perform(.note(run: runName, text: text), location: database.location) {
                 try $0.addNote(toRun: runName, text)
             }
             print("run \(LRLedger.escapingControlCharacters(runName)): note added")

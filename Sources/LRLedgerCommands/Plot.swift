@@ -24,7 +24,7 @@ extension LRLedger {
         func run() throws {
             // Refuse a dangerous target before reading anything.
             let target = try OutputFile(path: output)
-            let ledger = try Ledger.openReadOnly(path: database.path)
+            let ledger = try Ledger.openReadOnly(location: database.location)
             // The outline, not the whole run: no count over its rate rows.
             let outline = try ledger.outline(ofRun: runName)
             let summary = outline.summary

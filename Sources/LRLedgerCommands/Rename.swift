@@ -22,7 +22,7 @@ extension LRLedger {
         var newName: String
 
         func run() throws {
-            try RunChangeCommand.perform(.rename(run: runName, to: newName), path: database.path) {
+            try RunChangeCommand.perform(.rename(run: runName, to: newName), location: database.location) {
                 try $0.renameRun(runName, to: newName)
             }
             print(

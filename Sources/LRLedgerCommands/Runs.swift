@@ -10,7 +10,7 @@ extension LRLedger {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let ledger = try Ledger.openReadOnly(path: database.path)
+            let ledger = try Ledger.openReadOnly(location: database.location)
             var printer = RowPrinter(
                 format: output.format,
                 columns: ["name", "status", "step", "target_steps", "dtype", "schedule", "updated_at"])

@@ -34,7 +34,7 @@ extension LRLedger {
         }
 
         func run() throws {
-            let ledger = try Ledger.openReadOnly(path: database.path)
+            let ledger = try Ledger.openReadOnly(location: database.location)
             var printer: RowPrinter?
             try ledger.query(query, timeout: timeout) { names in
                 printer?.end()

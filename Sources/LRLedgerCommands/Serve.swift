@@ -52,7 +52,7 @@ extension LRLedger {
             let address = try ListenAddress(parsing: listen)
             let accessToken =
                 try tokenFile.map { try AccessToken(contentsOfFile: $0) } ?? token.map { try AccessToken($0) }
-            let ledger = try Ledger.openReadOnly(path: database.path)
+            let ledger = try Ledger.openReadOnly(location: database.location)
             let logger = Logger(label: "lrledger.serve")
             let dashboard = Dashboard(ledger: ledger, token: accessToken, logger: logger)
             let started = StartFlag()

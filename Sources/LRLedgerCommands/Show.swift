@@ -16,7 +16,7 @@ extension LRLedger {
         @OptionGroup var output: FormatOptions
 
         func run() throws {
-            let detail = try Ledger.openReadOnly(path: database.path).run(named: runName)
+            let detail = try Ledger.openReadOnly(location: database.location).run(named: runName)
             switch output.format {
             case .json: print(Self.json(detail))
             case .table: printTable(detail)

@@ -121,7 +121,7 @@ extension LRLedger {
             if fullSync { configuration.durability = .full }
             // The first lines on standard output say what was created, at once.
             // Opening writes nothing: the attach makes a new ledger, once the request is checked.
-            let ledger = try Ledger(path: database.path, configuration: configuration)
+            let ledger = try Ledger(location: database.location, configuration: configuration)
             // A refused run leaves the folder as it was: no -shm or -wal from its reads.
             defer { try? ledger.close() }
             let service = TrainingService(

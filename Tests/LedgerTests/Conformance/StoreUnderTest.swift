@@ -13,8 +13,9 @@ struct StoreUnderTest: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { name }
 
-    /// Every store the ledger supports.
-    static let all: [StoreUnderTest] = [.sqlite]
+    /// Every store the ledger supports: PostgreSQL when `LRLEDGER_TEST_POSTGRES` names a
+    /// server (see `PostgresAvailabilityTests` for what happens when it does not).
+    static let all: [StoreUnderTest] = PostgresTestServer.url == nil ? [.sqlite] : [.sqlite, .postgres]
 
     /// The embedded store: a file in a temporary folder.
     static let sqlite = StoreUnderTest(name: "SQLite") { configuration in
@@ -24,6 +25,22 @@ struct StoreUnderTest: Sendable, CustomTestStringConvertible {
             ledger: try Ledger(path: path, configuration: configuration), keepAlive: directory,
             reopen: { readOnly in
                 readOnly ? try Ledger.openReadOnly(path: path) : try Ledger(path: path, configuration: configuration)
+            })
+    }
+}
+
+extension StoreUnderTest {
+    /// The server store: each fresh ledger is a new database on the server that
+    /// `LRLEDGER_TEST_POSTGRES` names, dropped when the test is done with it.
+    static let postgres = StoreUnderTest(name: "PostgreSQL") { configuration in
+        let database = try PostgresTestDatabase()
+        let url = database.url
+        return FreshLedger(
+            ledger: try Ledger(location: .postgres(url), configuration: configuration), keepAlive: database,
+            reopen: { readOnly in
+                readOnly
+                    ? try Ledger.openReadOnly(location: .postgres(url))
+                    : try Ledger(location: .postgres(url), configuration: configuration)
             })
     }
 }

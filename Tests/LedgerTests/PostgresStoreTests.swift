@@ -1,0 +1,187 @@
+import Foundation
+import Testing
+
+@testable import Ledger
+
+/// What only the PostgreSQL store has: URLs, a server to reach, databases that are not
+/// ledgers, two hosts migrating at once. The rules' semantics are in the conformance
+/// suite, which runs on this store too.
+@Suite("PostgreSQL store")
+struct PostgresStoreTests {
+    @Test("the PostgreSQL tests run when a server is given, and CI never runs without one")
+    func serverGiven() throws {
+        guard PostgresTestServer.url != nil else {
+            if ProcessInfo.processInfo.environment["CI"] != nil {
+                Issue.record("CI is set but LRLEDGER_TEST_POSTGRES is not: the PostgreSQL store would go untested")
+                return
+            }
+            try Test.cancel(Comment(rawValue: PostgresTestServer.unavailableReason))
+        }
+        #expect(StoreUnderTest.all.map(\.name).contains("PostgreSQL"))
+    }
+
+    @Test("a URL gives user, host, port, database and TLS, and its location hides the password")
+    func parsesURL() throws {
+        let url = try PostgresURL(
+            parsing: "postgres://trainer:s3cret@db.internal:6543/ledger?sslmode=verify-full&sslrootcert=ca.pem",
+            environment: [:])
+        #expect(url.user == "trainer" && url.password == "s3cret" && url.host == "db.internal" && url.port == 6543)
+        #expect(url.database == "ledger" && url.sslMode == .verifyFull && url.sslRootCert == "ca.pem")
+        #expect(url.location == "postgres://trainer@db.internal:6543/ledger?sslmode=verify-full")
+        #expect(!LedgerLocation("postgres://trainer:s3cret@db/ledger").description.contains("s3cret"))
+        let fromEnvironment = try PostgresURL(
+            parsing: "postgresql://trainer@db/ledger", environment: ["PGPASSWORD": "fromenv"])
+        #expect(fromEnvironment.password == "fromenv" && fromEnvironment.port == 5432)
+        #expect(LedgerLocation("runs/lrledger.sqlite") == .file("runs/lrledger.sqlite"))
+    }
+
+    @Test(
+        "a malformed URL is refused in one line without the password",
+        arguments: [
+            "postgres://trainer:s3cret@/ledger", "postgres://trainer:s3cret@db",
+            "postgres://trainer:s3cret@db/ledger?sslmode=prefer",
+            "postgres://:s3cret@db/ledger", "postgres://trainer:s3cret@db/ledger?sslrootcert=ca.pem",
+        ])
+    func refusesMalformedURL(text: String) throws {
+        let error = try #require(throws: LedgerError.self) { try PostgresURL(parsing: text, environment: [:]) }
+        #expect(error.code == .invalidArgument)
+        #expect(!error.message.contains("s3cret") && !error.message.contains("\n"))
+    }
+
+    @Test("migration scripts are cut at the semicolons outside comments and quotes")
+    func splitsStatements() throws {
+        let statements = try SQLStatementSplitter.statements(
+            of: "-- a; comment\nCREATE TABLE a (x text DEFAULT ';');\n/* b; */ SELECT 1;\n\n")
+        #expect(statements == ["CREATE TABLE a (x text DEFAULT ';')", "SELECT 1"])
+    }
+
+    @Test("a database with tables but no lrledger migrations is not a ledger, and is left unchanged")
+    func refusesForeignDatabase() throws {
+        guard PostgresTestServer.url != nil else { return }
+        let database = try PostgresTestDatabase()
+        try database.execute("CREATE TABLE accounts (id bigint)")
+        for readOnly in [false, true] {
+            let error = try #require(throws: LedgerError.self) {
+                readOnly
+                    ? try Ledger.openReadOnly(location: .postgres(database.url))
+                    : try Ledger(location: .postgres(database.url))
+            }
+            #expect(error.code == .notALedger)
+            #expect(error.message.contains("127.0.0.1") || error.message.contains("postgres://"))
+        }
+    }
+
+    @Test("a ledger a newer lrledger migrated is refused, and left unchanged")
+    func refusesNewerLedger() throws {
+        guard PostgresTestServer.url != nil else { return }
+        let database = try PostgresTestDatabase()
+        let ledger = try Ledger(location: .postgres(database.url))
+        let writer = try ledger.attach(try request("demo"))
+        try logAndCommit(writer, 0..<10)
+        try writer.close(reason: .interrupted)
+        try ledger.close()
+        try database.execute(
+            "INSERT INTO lrledger_migration (identifier, sha256, applied_at) VALUES ('9999_future', 'x', 'now')")
+        let error = try #require(throws: LedgerError.self) { try Ledger(location: .postgres(database.url)) }
+        #expect(error.code == .newerSchema && error.message.contains("9999_future"))
+    }
+
+    @Test("an empty database stays empty until the first write, and reads as an empty ledger")
+    func firstWriteMakesLedger() throws {
+        guard PostgresTestServer.url != nil else { return }
+        let database = try PostgresTestDatabase()
+        let ledger = try Ledger(location: .postgres(database.url))
+        #expect(try ledger.runs().isEmpty)
+        // Still empty: a read-only open refuses it.
+        #expect(throws: LedgerError.self) { try Ledger.openReadOnly(location: .postgres(database.url)) }
+        let writer = try ledger.attach(try request("demo"))
+        try writer.close(reason: .interrupted)
+        #expect(ledger.isNew)
+        #expect(try Ledger.openReadOnly(location: .postgres(database.url)).runs().map(\.name) == ["demo"])
+    }
+
+    @Test("two hosts making the ledger in the same empty database at once both succeed")
+    func concurrentMigration() throws {
+        guard PostgresTestServer.url != nil else { return }
+        let database = try PostgresTestDatabase()
+        let url = database.url
+        let failures = LockedErrors()
+        DispatchQueue.concurrentPerform(iterations: 4) { index in
+            do {
+                let ledger = try Ledger(location: .postgres(url))
+                let writer = try ledger.attach(try request("run\(index)"))
+                try logAndCommit(writer, 0..<10)
+                try writer.close(reason: .finished)
+                try ledger.close()
+            } catch {
+                failures.append(error)
+            }
+        }
+        #expect(failures.all.isEmpty, "\(failures.all)")
+        #expect(try Ledger.openReadOnly(location: .postgres(url)).runs().count == 4)
+    }
+
+    @Test("a wrong password and an unreachable server are refused in one line without the password")
+    func refusesBadServer() throws {
+        guard let server = PostgresTestServer.url, var components = URLComponents(string: server) else { return }
+        components.password = "wrong-password-123"
+        let wrong = try #require(components.string)
+        let error = try #require(throws: LedgerError.self) { try Ledger(location: .postgres(wrong)) }
+        #expect(error.code == .cannotOpen && !error.message.contains("wrong-password-123"))
+        #expect(error.message.contains("lrledger"))
+        components.port = 1
+        let closed = try #require(components.string)
+        let unreachable = try #require(throws: LedgerError.self) { try Ledger(location: .postgres(closed)) }
+        #expect(unreachable.code == .cannotOpen && unreachable.message.contains("127.0.0.1:1"))
+        #expect(!unreachable.message.contains("wrong-password-123") && !unreachable.message.contains("\n"))
+    }
+
+    @Test("user SQL reads the public views and cannot write")
+    func userSQL() throws {
+        guard PostgresTestServer.url != nil else { return }
+        let fresh = try StoreUnderTest.postgres.make(LedgerConfiguration())
+        let writer = try fresh.ledger.attach(try request("demo"))
+        try logAndCommit(writer, 0..<10)
+        try writer.close(reason: .finished)
+        var names: [String] = []
+        var rows: [[QueryValue]] = []
+        try fresh.ledger.query("SELECT step, rate, run FROM rate_history WHERE step < 2 ORDER BY step;") {
+            names = $0
+        } row: {
+            rows.append($0)
+        }
+        #expect(names == ["step", "rate", "run"])
+        #expect(
+            rows == [
+                [.integer(0), .real(docRate(0)), .text("demo")], [.integer(1), .real(docRate(1)), .text("demo")],
+            ])
+        let error = try #require(throws: LedgerError.self) {
+            try fresh.ledger.query("DELETE FROM run") { _ in }
+        }
+        #expect(error.code == .readOnly)
+        var empty: [String] = []
+        try fresh.ledger.query("SELECT name, status FROM runs WHERE false") {
+            empty = $0
+        } row: { _ in
+        }
+        #expect(empty == ["name", "status"])
+    }
+}
+
+/// Errors collected from several threads.
+final class LockedErrors: @unchecked Sendable {
+    private let lock = NSLock()
+    private var errors: [any Error] = []
+
+    func append(_ error: any Error) {
+        lock.lock()
+        errors.append(error)
+        lock.unlock()
+    }
+
+    var all: [any Error] {
+        lock.lock()
+        defer { lock.unlock() }
+        return errors
+    }
+}
