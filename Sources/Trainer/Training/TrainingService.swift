@@ -170,9 +170,11 @@ public final class TrainingService: Service, @unchecked Sendable {
         }
     }
 
-    /// `path` made absolute, for the lines that say what was created.
-    private static func absolute(_ path: String) -> String {
-        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    /// A file path made absolute, for the lines that say what was created; a server's
+    /// location (`postgres://...`) as it is.
+    private static func absolute(_ location: String) -> String {
+        location.hasPrefix("/") || location.contains("://")
+            ? location : FileManager.default.currentDirectoryPath + "/" + location
     }
 
     /// The stored run, read once without writing anything: nil when the run does not
