@@ -70,6 +70,10 @@ struct PostgresCommandTests {
         guard let scratch = try PostgresScratch.make() else { return }
         let made = try LRLedgerProcess.run(Self.train("alpha", url: scratch.url, steps: 200))
         #expect(made.status == 0, "\(made.stderr)")
+        let parts = try #require(URLComponents(string: scratch.url))
+        let location = "postgres://\(parts.user ?? "")@\(parts.host ?? ""):\(parts.port ?? 5432)/\(scratch.name)"
+        #expect(
+            made.stdout.hasPrefix("created ledger \(location)\ncreated run alpha in \(location)\n"), "\(made.stdout)")
         let runs = try LRLedgerProcess.run(["runs"], environment: ["LRLEDGER_DB": scratch.url])
         #expect(runs.status == 0 && runs.stdout.contains("alpha") && runs.stdout.contains("finished"), "\(runs)")
         let show = try LRLedgerProcess.run(["show", "alpha", "--db", scratch.url])
@@ -85,7 +89,7 @@ struct PostgresCommandTests {
         #expect(sql.status == 0 && sql.stdout == "end_reason,count\nfinished,1\n", "\(sql.stdout)\(sql.stderr)")
         let write = try LRLedgerProcess.run(["sql", "--db", scratch.url, "DELETE FROM run"])
         #expect(write.status != 0 && Self.committedStep("alpha", url: scratch.url) == 200)
-        for output in [runs, show, history, audit, sql, write] {
+        for output in [made, runs, show, history, audit, sql, write] {
             #expect(!(output.stdout + output.stderr).contains(scratch.password))
         }
     }
@@ -110,7 +114,7 @@ struct PostgresCommandTests {
         guard let scratch = try PostgresScratch.make() else { return }
         let password = scratch.password
         try Self.expectRefused(
-            "postgres://lrledger:\(password)@127.0.0.1:54329", password: password, naming: "127.0.0.1",
+            try scratch.url { $0.path = "" }, password: password, naming: "127.0.0.1",
             containing: "names no database")
         try Self.expectRefused(
             try scratch.url { $0.password = "not-the-password" }, password: "not-the-password", naming: "127.0.0.1",

@@ -136,6 +136,27 @@ struct PostgresStoreTests {
         #expect(!unreachable.message.contains("wrong-password-123") && !unreachable.message.contains("\n"))
     }
 
+    @Test("a connection the server ended between two commits is replaced, and the next commit succeeds once")
+    func reconnectsAfterTermination() throws {
+        guard PostgresTestServer.url != nil else { return }
+        let database = try PostgresTestDatabase()
+        let ledger = try Ledger(location: .postgres(database.url))
+        let writer = try ledger.attach(try request("demo"))
+        try logAndCommit(writer, 0..<10)
+        // As a server restart or a failover would: every other session on the database ends.
+        try database.execute(
+            """
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid()
+            """)
+        try logAndCommit(writer, 10..<20)
+        try writer.close(reason: .finished)
+        let reader = try Ledger.openReadOnly(location: .postgres(database.url))
+        #expect(try reader.runs().first?.step == 20)
+        #expect(try historyRows(reader, "demo").map(\.step) == Array(0..<20))
+        #expect(try reader.audit(run: "demo").isClean)
+    }
+
     @Test("user SQL reads the public views and cannot write")
     func userSQL() throws {
         guard PostgresTestServer.url != nil else { return }

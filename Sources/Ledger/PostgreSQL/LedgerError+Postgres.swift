@@ -15,6 +15,13 @@ extension LedgerError {
             return
         }
         let place = url.location
+        if let lost = error as? PostgresConnectionLost {
+            self.init(
+                .storeFailure,
+                "cannot \(action): the connection to \(place) was lost (\(lost.reason)); nothing of this attempt was saved: retry when the server is back"
+            )
+            return
+        }
         guard let error = error as? PSQLError else {
             self.init(.storeFailure, "cannot \(action) (\(place)): \(Self.oneLine(String(describing: error)))")
             return

@@ -14,13 +14,17 @@ final class PostgresSession: @unchecked Sendable {
     let url: PostgresURL
     private let connection: PostgresConnection
     private let logger: Logger
+    /// Seconds a statement may go unanswered before the connection is taken for lost
+    /// (nil: no bound, for user SQL, which the server's statement_timeout bounds).
+    private let answerTimeout: Double?
     /// True once a query failed because the connection is gone: the store drops the session.
     private(set) var isBroken = false
 
-    private init(url: PostgresURL, connection: PostgresConnection, logger: Logger) {
+    private init(url: PostgresURL, connection: PostgresConnection, logger: Logger, answerTimeout: Double?) {
         self.url = url
         self.connection = connection
         self.logger = logger
+        self.answerTimeout = answerTimeout
     }
 
     /// Opens a connection: TCP, then TLS as `url.sslMode` says, then a scram-sha-256 (or
@@ -29,8 +33,11 @@ final class PostgresSession: @unchecked Sendable {
     /// - parameter lockTimeout: seconds a statement waits for a lock (the write lock
     ///   included) before failing; the ledger's busy timeout.
     /// - throws: `LedgerError` naming the server (never the password) and what to do.
+    /// - parameter answerTimeout: seconds a statement may go unanswered before the
+    ///   connection is taken for lost (a partition the socket does not see); nil for none.
     static func connect(
-        _ url: PostgresURL, lockTimeout: Double, logger: Logger, action: @autoclosure () -> String
+        _ url: PostgresURL, lockTimeout: Double, answerTimeout: Double? = nil, logger: Logger,
+        action: @autoclosure () -> String
     ) throws -> PostgresSession {
         try checkNotOnEventLoop(url, action())
         // The driver logs at debug and trace only; keep it quiet unless asked for.
@@ -55,7 +62,8 @@ final class PostgresSession: @unchecked Sendable {
                 on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 1,
                 logger: driverLogger
             ).wait()
-            return PostgresSession(url: url, connection: connection, logger: driverLogger)
+            return PostgresSession(
+                url: url, connection: connection, logger: driverLogger, answerTimeout: answerTimeout)
         } catch {
             throw LedgerError(postgres: error, url: url, action: "connect to \(url.server) to \(action())")
         }
@@ -93,12 +101,33 @@ final class PostgresSession: @unchecked Sendable {
     @discardableResult
     func query(_ query: PostgresQuery) throws -> PostgresQueryResult {
         try Self.checkNotOnEventLoop(url, "run a query")
+        // A connection the server ended (a restart, pg_terminate_backend) may not fail a
+        // query sent on it: refuse at once, as a lost connection.
+        guard !connection.isClosed else {
+            isBroken = true
+            throw PostgresConnectionLost(reason: "the server closed the connection")
+        }
         do {
-            return try connection.query(query, logger: logger).wait()
+            return try answer(connection.query(query, logger: logger))
         } catch let error as PSQLError where error.isConnectionLoss {
             isBroken = true
             throw error
         }
+    }
+
+    /// Waits for `future` on this thread, at most `answerTimeout` seconds; past that, the
+    /// connection is closed (which fails the query) and taken for lost.
+    private func answer<Value: Sendable>(_ future: EventLoopFuture<Value>) throws -> Value {
+        guard let answerTimeout else { return try future.wait() }
+        let answered = DispatchSemaphore(value: 0)
+        future.whenComplete { _ in answered.signal() }
+        if answered.wait(timeout: .now() + answerTimeout) == .timedOut {
+            isBroken = true
+            connection.close().whenComplete { _ in }
+            _ = answered.wait(timeout: .now() + 5)
+            throw PostgresConnectionLost(reason: "no answer from the server in \(Int(answerTimeout)) seconds")
+        }
+        return try future.wait()
     }
 
     /// Runs a statement and returns how many rows it changed.
@@ -107,10 +136,12 @@ final class PostgresSession: @unchecked Sendable {
         try self.query(query).metadata.rows ?? 0
     }
 
-    /// Closes the connection, waiting for the server's goodbye (errors ignored: the
-    /// connection is of no further use either way).
+    /// Closes the connection, waiting ten seconds at most for the server's goodbye (the
+    /// server rolls back whatever the connection left open either way).
     func close() {
-        try? connection.close().wait()
+        let closed = DispatchSemaphore(value: 0)
+        connection.close().whenComplete { _ in closed.signal() }
+        _ = closed.wait(timeout: .now() + 10)
     }
 
     /// Refuses to block an event loop thread: the answer would be awaited on the thread
@@ -125,15 +156,31 @@ final class PostgresSession: @unchecked Sendable {
     }
 }
 
+/// A connection the session took for lost itself: closed by the server before a query
+/// was sent, or silent past the answer timeout.
+struct PostgresConnectionLost: Error {
+    let reason: String
+
+    /// Whether `error` means the connection is gone, whoever found out.
+    static func matches(_ error: any Error) -> Bool {
+        error is PostgresConnectionLost || (error as? PSQLError)?.isConnectionLoss == true
+    }
+}
+
 extension PSQLError {
-    /// Whether the error means the connection is gone (rather than a statement refused).
+    /// Whether the error means the connection is gone (rather than a statement refused):
+    /// a closed or broken socket, or the server ending the session (SQLSTATE 57P01-57P03
+    /// on a shutdown, a restart or `pg_terminate_backend`; class 08, connection exceptions).
     var isConnectionLoss: Bool {
         switch code {
         case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown,
             .messageDecodingFailure, .unexpectedBackendMessage:
-            true
+            return true
+        case .server:
+            let state = serverInfo?[.sqlState] ?? ""
+            return state.hasPrefix("57P0") || state.hasPrefix("08")
         default:
-            false
+            return false
         }
     }
 }

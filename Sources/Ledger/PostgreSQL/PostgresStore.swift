@@ -48,6 +48,9 @@ final class PostgresStore: LedgerStore, @unchecked Sendable {
     private var madeLedger = false
 
     var location: String { url.location }
+    /// Seconds a statement may go unanswered before its connection is taken for lost: the
+    /// longest wait for the write lock, and a minute more.
+    private var answerTimeout: Double { busyTimeout + 60 }
     var identity: String? { "postgres:\(url.host):\(url.port)/\(url.database)" }
 
     private init(url: PostgresURL, isReadOnly: Bool, busyTimeout: Double, logger: Logger, session: PostgresSession) {
@@ -161,7 +164,7 @@ final class PostgresStore: LedgerStore, @unchecked Sendable {
         do {
             try session.query("COMMIT")
             return result
-        } catch let error as PSQLError where error.isConnectionLoss {
+        } catch  where PostgresConnectionLost.matches(error) {
             dropSession()
             try settleCommit(transactionID: transactionID, action: action)
             return result
@@ -217,7 +220,8 @@ final class PostgresStore: LedgerStore, @unchecked Sendable {
 
     /// The driver's errors translated; `LedgerError`s and the body's own errors unchanged.
     private func translated(_ error: any Error, _ action: String) -> any Error {
-        error is PSQLError ? LedgerError(postgres: error, url: url, action: action) : error
+        error is PSQLError || error is PostgresConnectionLost
+            ? LedgerError(postgres: error, url: url, action: action) : error
     }
 
     /// Applies the migrations in a transaction of their own.
@@ -250,7 +254,7 @@ final class PostgresStore: LedgerStore, @unchecked Sendable {
             do {
                 try session.query(PostgresQuery(unsafeSQL: begin))
                 return session
-            } catch let error as PSQLError where error.isConnectionLoss && attempt < 2 {
+            } catch  where PostgresConnectionLost.matches(error) && attempt < 2 {
                 attempt += 1
                 dropSession()
                 logger.warning(
@@ -272,7 +276,8 @@ final class PostgresStore: LedgerStore, @unchecked Sendable {
         }
         if let session, !session.isBroken { return session }
         dropSession()
-        let fresh = try PostgresSession.connect(url, lockTimeout: busyTimeout, logger: logger, action: action)
+        let fresh = try PostgresSession.connect(
+            url, lockTimeout: busyTimeout, answerTimeout: answerTimeout, logger: logger, action: action)
         session = fresh
         return fresh
     }

@@ -170,11 +170,11 @@ public final class TrainingService: Service, @unchecked Sendable {
         }
     }
 
-    /// A file path made absolute, for the lines that say what was created; a server's
-    /// location (`postgres://...`) as it is.
+    /// `location` made absolute when it is a file path, for the lines that say what was
+    /// created; a server's URL (already without its password) as it is.
     private static func absolute(_ location: String) -> String {
-        location.hasPrefix("/") || location.contains("://")
-            ? location : FileManager.default.currentDirectoryPath + "/" + location
+        if location.hasPrefix("/") || location.hasPrefix("postgres://") { return location }
+        return FileManager.default.currentDirectoryPath + "/" + location
     }
 
     /// The stored run, read once without writing anything: nil when the run does not
