@@ -188,6 +188,29 @@ struct RateBlockTests {
         #expect(!kinds.contains(.rateSummaryMismatch))
     }
 
+    @Test(
+        "the writer's own deletes keep the triggers off only while they run: an edit on its connection after drops the block"
+    )
+    func triggersBackOnAfterRewind() throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try Ledger(path: directory.path())
+        var logged = Logged()
+        let first = try ledger.attach(try request("demo"))
+        logged.log(first, 0..<3000)
+        try first.commit(step: 3000, state: stepState(3000))
+        logged.log(first, 3000..<3500)
+        try first.commit(step: 3500, state: nil)
+        try first.close(reason: .interrupted)
+        let resumed = try ledger.attach(try request("demo"))  // removes steps 3000..<3500 itself
+        logged.rewind(to: 3000)
+        try Self.expectSameBlocks(ledger, "demo", logged)
+        try ledger.store.write("edit a row") { tx in
+            try #require(tx as? SQLiteTransaction).db.execute(sql: "UPDATE rate_log SET rate = 7 WHERE step = 10")
+        }
+        #expect(try Self.storedBlocks(ledger, "demo").keys.sorted() == [1, 2])
+        try resumed.close(reason: .interrupted)
+    }
+
     @Test("a row inserted with SQL around the writer is an audit finding naming the block's steps")
     func insertedRowFound() throws {
         let directory = try TemporaryDirectory()

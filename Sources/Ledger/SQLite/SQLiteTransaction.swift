@@ -111,8 +111,10 @@ struct SQLiteTransaction: LedgerTransaction {
                 record.settings, record.createdAt, deleted.rateRows, deleted.supersededRows, deleted.segments,
                 deleted.checkpoints, deleted.chainHead, deleted.deletedAt, Int64(record.pid), record.host,
             ])
+        try db.execute(sql: "DELETE FROM rate_block WHERE run_id = ?", arguments: [id])
+        try deleteRatesWithoutTriggers(sql: "DELETE FROM rate_log WHERE run_id = ?", arguments: [id])
         for table in [
-            "rate_block", "rate_log", "rate_log_superseded", "checkpoint", "chain_link", "run_event",
+            "rate_log_superseded", "checkpoint", "chain_link", "run_event",
             "schedule_version", "segment",
         ] {
             try db.execute(sql: "DELETE FROM \(table) WHERE run_id = ?", arguments: [id])
@@ -273,7 +275,8 @@ struct SQLiteTransaction: LedgerTransaction {
             arguments: [segmentID, segmentID, now, reason, runID, step])
         let moved = db.changesCount
         if moved > 0 {
-            try db.execute(sql: "DELETE FROM rate_log WHERE run_id = ? AND step >= ?", arguments: [runID, step])
+            try deleteRatesWithoutTriggers(
+                sql: "DELETE FROM rate_log WHERE run_id = ? AND step >= ?", arguments: [runID, step])
         }
         try truncateRateBlocks(runID: runID, from: step)
         return moved
@@ -321,7 +324,8 @@ struct SQLiteTransaction: LedgerTransaction {
     }
 
     func deleteRates(runID: Int64, from step: Int64) throws {
-        try db.execute(sql: "DELETE FROM rate_log WHERE run_id = ? AND step >= ?", arguments: [runID, step])
+        try deleteRatesWithoutTriggers(
+            sql: "DELETE FROM rate_log WHERE run_id = ? AND step >= ?", arguments: [runID, step])
         try truncateRateBlocks(runID: runID, from: step)
     }
 
