@@ -110,7 +110,8 @@ def main() -> None:
             middle = steps // 2
             zoom = f"{base}/api/runs/bench/series?from={middle}&to={middle + 99_999}&buckets=2000"
             body = json.loads(fetch(whole))
-            assert len(body["buckets"]) == 2000 and sum(b["count"] for b in body["buckets"]) == steps
+            # Buckets of 1,024 steps or more fall on multiples of 1,024: 1,954 of 5,120 steps here.
+            assert 0 < len(body["buckets"]) <= 2000 and sum(b["count"] for b in body["buckets"]) == steps
             series_ms = timed(lambda: fetch(whole), reps)
             zoom_ms = timed(lambda: fetch(zoom), reps)
             scan_ms = timed(lambda: scan(db, 0, steps - 1), reps)

@@ -38,8 +38,10 @@ public struct Dashboard: Sendable {
 
     /// The router: the access log, security headers, the token check (without a token,
     /// the check that requests name a loopback host), then the pages, assets and API.
+    /// Every GET route answers HEAD too, as GET without the body (same status and
+    /// headers, Content-Length included), for link checkers and monitors.
     public func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.middlewares.add(AccessLogMiddleware(logger: logger))
         router.middlewares.add(SecurityHeadersMiddleware())
         if let token {

@@ -116,12 +116,13 @@ enum OpenAPIDocument {
               },
               "Series": {
                 "type": "object",
-                "required": ["run", "from", "to", "width", "buckets"],
+                "required": ["run", "from", "to", "origin", "width", "buckets"],
                 "properties": {
                   "run": { "type": "string" },
                   "from": { "type": "integer", "format": "int64" },
                   "to": { "type": "integer", "format": "int64" },
-                  "width": { "type": "integer", "format": "int64", "description": "Steps per bucket: bucket i holds steps from + i*width to from + (i+1)*width - 1. Empty buckets are left out." },
+                  "origin": { "type": "integer", "format": "int64", "description": "Where bucket 0 nominally starts: from when width is under 1024, otherwise from rounded down to a multiple of 1024." },
+                  "width": { "type": "integer", "format": "int64", "description": "Steps per bucket: bucket i holds the steps of from..to from origin + i*width to origin + (i+1)*width - 1. Let w be the least width giving at most `buckets` buckets from `from`: under 1024, width is w and origin is from; otherwise width is the least multiple of 1024 giving at most `buckets` buckets from origin, so buckets fall on the ledger's 1024-step summary blocks (the first and last bucket may hold fewer steps). Depends only on from, to and buckets. Empty buckets are left out." },
                   "buckets": {
                     "type": "array",
                     "items": {

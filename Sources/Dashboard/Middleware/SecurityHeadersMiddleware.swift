@@ -5,7 +5,8 @@ import Hummingbird
 /// script files: a Content-Security-Policy allowing only this origin, with no inline
 /// scripts or styles, no framing and no plugins, plus `nosniff` and no referrer (a
 /// `?token=` must not leak to another site). Errors thrown by the routes become JSON
-/// error responses here, so every answer carries the headers.
+/// error responses here, so every answer carries the headers; the answer to a HEAD
+/// request, an error's included, keeps its headers and drops its body.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     static var policy: String {
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -34,6 +35,9 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         if response.headers[.cacheControl] == nil {
             response.headers[.cacheControl] = "no-store"
+        }
+        if request.method == .head, response.body.contentLength != 0 {
+            return response.createHeadResponse()
         }
         return response
     }

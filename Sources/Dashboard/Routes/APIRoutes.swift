@@ -85,7 +85,7 @@ struct APIRoutes {
         let result = try await Offload.run { try ledger.series(run: name, from: from, to: to, buckets: Int(buckets)) }
         return JSONBody.response(
             SeriesJSON(
-                run: name, from: from, to: to,
+                run: name, from: from, to: to, origin: SeriesBucket.origin(from: from, to: to, buckets: Int(buckets)),
                 width: SeriesBucket.width(from: from, to: to, buckets: Int(buckets)), buckets: result))
     }
 

@@ -52,6 +52,11 @@ public struct AuditFinding: Sendable, Hashable, CustomStringConvertible {
         case stepsShifted
         /// An imported run logged a step again with a different rate.
         case loggedTwice
+        /// A stored summary of a block of the rate log (its row count, first and last
+        /// step, extremes of rate and loss) disagrees with the block's rows, or describes
+        /// rows that are not there: rows were written around lrledger, and a chart of the
+        /// range could show the summary instead of the rows.
+        case rateSummaryMismatch
         /// More findings of one kind than the report lists; `message` says how many.
         case moreFindings
     }

@@ -15,6 +15,7 @@ extension Ledger {
     ///   inside the segment that logged it;
     /// - segments meet: each starts at the previous one's end step, except where a
     ///   recorded rewind to a checkpoint explains it; the first starts at 0;
+    /// - each stored block summary of the rate log (what charts read) agrees with its rows;
     /// - the committed counter equals the latest checkpoint's step (when there are
     ///   checkpoints), and each checkpoint's state matches its SHA-256;
     /// - each schedule config matches its SHA-256.
@@ -101,6 +102,7 @@ extension Ledger {
         var versionIndex = -1
         var inForce: (any LearningRateSchedule)?
         var segment: (id: Int64?, end: Int64?) = (nil, nil)
+        var blocks = RateBlockCheck(stored: try tx.rateBlocks(runID: runID, from: .min, to: .max))
         try tx.rates(runID: runID, from: Int64.min, to: Int64.max) { batch in
             // The schedule in force and the segment's end are looked up when they change,
             // not at every row.
@@ -109,7 +111,9 @@ extension Ledger {
                 segmentEnd: segment.end
             )
             var batchResolver = resolver
+            var batchBlocks = blocks
             defer {
+                blocks = batchBlocks
                 (rows, previous, versionIndex, inForce) = (scan.rows, scan.previous, scan.versionIndex, scan.schedule)
                 segment = (scan.segment, scan.segmentEnd)
                 resolver = batchResolver
@@ -140,8 +144,10 @@ extension Ledger {
                 } else {
                     findings.add(.rowOutsideSegment, step: step, "step \(step) comes before the first segment's start")
                 }
+                let loss = row.hasLoss ? row.loss : nil
+                batchBlocks.row(step: step, rate: row.rate, loss: loss)
                 if step >= chain.firstStep {
-                    chain.row(step: step, rate: row.rate, loss: row.hasLoss ? row.loss : nil)
+                    chain.row(step: step, rate: row.rate, loss: loss)
                 }
                 if row.rateStorage != .real {
                     findings.add(
@@ -171,11 +177,13 @@ extension Ledger {
             }
         }
         chain.finish()
+        blocks.finish()
         let superseded = try tx.supersededCount(runID: runID)
         return AuditReport(
             run: name, rowsChecked: rows, segmentsChecked: segments.count, schedulesChecked: versions.count,
             checkpointsChecked: checkpoints.count, supersededRows: superseded,
-            findings: findings.finished() + chain.findings.finished(), linksChecked: chain.linksChecked,
+            findings: findings.finished() + blocks.findings.finished() + chain.findings.finished(),
+            linksChecked: chain.linksChecked,
             chainHead: try tx.chainLinks(runID: runID, last: 1).last?.digest)
     }
 

@@ -11,7 +11,8 @@ extension Ledger {
     /// The schedule's rate is computed bit for bit in its dtype, and both rates are compared
     /// at `ImportedPrecision.comparisonDType(schedule:)`: float32 when the schedule or the
     /// source is float32. Every source row is checked, not only the canonical history, so a
-    /// step logged twice with two rates is found. The schedule's SHA-256 is checked too. An
+    /// step logged twice with two rates is found. The schedule's SHA-256 is checked too, and
+    /// the canonical history's block summaries against its rows. An
     /// imported run has no hash chain and no checkpoints.
     func auditImported(_ tx: any LedgerTransaction, runID: Int64, name: String, source: ImportSource) throws
         -> AuditReport
@@ -50,8 +51,15 @@ extension Ledger {
             }
             add(diagnosis.finish())
         }
+        // The canonical history charts read: its block summaries against its rows.
+        var blocks = RateBlockCheck(stored: try tx.rateBlocks(runID: runID, from: .min, to: .max))
+        try tx.rates(runID: runID, from: .min, to: .max) { batch in
+            for row in batch { blocks.row(step: row.step, rate: row.rate, loss: row.hasLoss ? row.loss : nil) }
+        }
+        blocks.finish()
         return AuditReport(
             run: name, rowsChecked: rows, segmentsChecked: segments.count, schedulesChecked: versions.count,
-            checkpointsChecked: 0, supersededRows: 0, findings: findings.finished(), importedFrom: source)
+            checkpointsChecked: 0, supersededRows: 0, findings: findings.finished() + blocks.findings.finished(),
+            importedFrom: source)
     }
 }

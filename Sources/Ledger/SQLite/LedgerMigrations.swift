@@ -20,6 +20,16 @@ enum LedgerMigrations {
     /// The migrations this build carries, in order.
     static var known: [EmbeddedMigration] { EmbeddedMigration.all }
 
+    /// Migrations that add only data derived from the other tables, which readers do
+    /// without: a ledger lacking nothing else opens read-only (its first write migrates
+    /// it). `0006_rate_blocks` adds block summaries; the series reads rows without them.
+    static let derived: Set<String> = ["0006_rate_blocks"]
+
+    /// Whether a reader can use a ledger that lacks the migrations `pending`.
+    static func readable(lacking pending: [String]) -> Bool {
+        pending.allSatisfy(derived.contains)
+    }
+
     /// The checksum of a migration: SHA-256 of its exact UTF-8 text.
     static func checksum(_ migration: EmbeddedMigration) -> String {
         SHA256Hex.digest(migration.sql)

@@ -51,4 +51,14 @@ enum SQLiteHardening {
         guard dbConfig(connection, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, -1, &now) == SQLITE_OK else { return nil }
         return now != 0
     }
+
+    /// Turns triggers on or off for the statements `connection` prepares from now on;
+    /// returns whether the setting reads back as asked (false: triggers keep running).
+    @discardableResult
+    static func setTriggers(_ enabled: Bool, on connection: OpaquePointer) -> Bool {
+        guard let dbConfig else { return false }
+        var now: Int32 = -1
+        let value: Int32 = enabled ? 1 : 0
+        return dbConfig(connection, SQLITE_DBCONFIG_ENABLE_TRIGGER, value, &now) == SQLITE_OK && now == value
+    }
 }

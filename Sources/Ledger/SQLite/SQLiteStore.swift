@@ -112,10 +112,11 @@ final class SQLiteStore: LedgerStore, @unchecked Sendable {
             throw LedgerError(.fileNotFound, "no ledger at \(path): the file does not exist; check the path")
         case .empty:
             throw LedgerError(.notALedger, "\(path) is an empty database, not an lrledger ledger; check the path")
-        case .ledger(let pending) where !pending.isEmpty:
+        case .ledger(let pending) where !LedgerMigrations.readable(lacking: pending):
+            let missing = pending.first { !LedgerMigrations.derived.contains($0) } ?? pending[0]
             throw LedgerError(
                 .olderSchema,
-                "\(path) was made by an older lrledger and lacks migration \(pending[0]); open it once read-write (by resuming a run) to migrate it"
+                "\(path) was made by an older lrledger and lacks migration \(missing); open it once read-write (by resuming a run) to migrate it"
             )
         case .ledger:
             break
@@ -221,8 +222,10 @@ final class SQLiteStore: LedgerStore, @unchecked Sendable {
         guard case .deferred(let found, nil) = state else { return state }
         let inspection =
             found == .ledger(pending: []) ? found : try DatabasePreflight.inspect(path: path, busyTimeout: busyTimeout)
+        var readable = false
+        if case .ledger(let pending) = inspection { readable = LedgerMigrations.readable(lacking: pending) }
         let reader =
-            inspection == .ledger(pending: [])
+            readable
             ? try SQLiteStore.openReadOnly(path: path, busyTimeout: busyTimeout, logger: logger) : nil
         state = .deferred(inspection, reader: reader)
         return state

@@ -29,7 +29,9 @@ protocol LedgerTransaction {
     func setRunStatus(id: Int64, _ status: RunStatus, now: String) throws
     /// Renames the run.
     func renameRun(id: Int64, to name: String, now: String) throws
-    /// How many rows of each kind the run holds, for a deletion record.
+    /// How many rows of each kind the run holds, for a deletion record and a run's detail. A
+    /// store with block summaries counts the canonical rows from them (rows a summary
+    /// misses, written around the rules, are what `audit` reports).
     func rowCounts(runID: Int64) throws -> StoredRowCounts
     /// Records the deletion and deletes the run with everything that belongs to it.
     func deleteRun(id: Int64, record: DeletedRunRecord) throws
@@ -60,12 +62,15 @@ protocol LedgerTransaction {
 
     // MARK: Rates
 
-    /// Appends logged rates to the canonical history in one batch: the hot path.
+    /// Appends logged rates to the canonical history in one batch: the hot path. A store
+    /// that keeps block summaries (`rateBlocks`) brings the touched blocks' up to date in
+    /// the same transaction.
     ///
     /// - throws: `DuplicateStep` when a step is already in the history.
     func insertRates(runID: Int64, rows: UnsafeBufferPointer<LoggedRate>) throws
     /// Moves the canonical rows at or past `step` to the audit trail, attributed to the
-    /// segment that logged them, as superseded by `segmentID`; returns how many moved.
+    /// segment that logged them, as superseded by `segmentID`; returns how many moved. Block
+    /// summaries are recomputed from the rows that remain.
     func supersedeRates(runID: Int64, from step: Int64, by segmentID: Int64, reason: String, now: String) throws -> Int
     /// Streams the canonical rows in `from...to`, in step order, a batch at a time (the
     /// hot path of audit, history and the resume checks: a call per batch, not per row).
@@ -75,10 +80,16 @@ protocol LedgerTransaction {
     func hasRate(runID: Int64, step: Int64) throws -> Bool
     /// The canonical rows in `from...to` cut into buckets of `width` steps (bucket `i`
     /// starts at `from + i * width`), each reduced to its first and last step, its row
-    /// count and its minimum and maximum rate and loss; empty buckets left out.
+    /// count and its minimum and maximum rate and loss; empty buckets left out. A store
+    /// with block summaries reduces the whole blocks of a bucket from them (see `rateBlocks`).
     func seriesBuckets(runID: Int64, from: Int64, to: Int64, width: Int64) throws -> [SeriesBucket]
-    /// Deletes the canonical rows at or past `step` (an imported source that restarted).
+    /// Deletes the canonical rows at or past `step` (an imported source that restarted),
+    /// recomputing block summaries from the rows that remain.
     func deleteRates(runID: Int64, from step: Int64) throws
+    /// The stored summaries of the blocks `from...to` of the canonical history, by block
+    /// (see `StoredRateBlock`). A block may have no summary: its rows tell. A store that
+    /// keeps none returns none.
+    func rateBlocks(runID: Int64, from: Int64, to: Int64) throws -> [StoredRateBlock]
     /// The audit trail's rows, by step.
     func supersededRates(runID: Int64) throws -> [SupersededRate]
     /// The number of rows in the audit trail.
