@@ -318,6 +318,10 @@ struct PostgresTransaction: LedgerTransaction {
         try exists("SELECT EXISTS (SELECT 1 FROM rate_log WHERE run_id = \(runID) AND step = \(step))")
     }
 
+    /// This store keeps no block summaries: a series reads its rows, and the audit has
+    /// no summary to compare.
+    func rateBlocks(runID: Int64, from: Int64, to: Int64) throws -> [StoredRateBlock] { [] }
+
     func seriesBuckets(runID: Int64, from: Int64, to: Int64, width: Int64) throws -> [SeriesBucket] {
         // In numeric, so that no step or bucket index overflows.
         try rows(
