@@ -2,7 +2,8 @@ import Foundation
 import Logging
 
 /// A ledger: runs, their schedules, segments, logged rates and checkpoints, kept in a
-/// store (an SQLite file, the embedded default).
+/// store (an SQLite file, the embedded default, or a PostgreSQL database a fleet of
+/// trainers shares: see `init(location:configuration:logger:)`).
 ///
 /// Open it read-write with `init(path:configuration:logger:)` to train (it creates
 /// and migrates the file), or with `openReadOnly(path:busyTimeout:logger:)` to list, show, audit

@@ -157,6 +157,58 @@ struct PostgresStoreTests {
         #expect(try reader.audit(run: "demo").isClean)
     }
 
+    @Test("the history's buckets and an imported run's values read the same as on SQLite")
+    func sameReadsAsSQLite() throws {
+        guard PostgresTestServer.url != nil else { return }
+        var results: [[[SeriesBucket]]] = []
+        var checks: [[String]] = []
+        for store in [StoreUnderTest.sqlite, StoreUnderTest.postgres] {
+            let fresh = try store.make(LedgerConfiguration())
+            let writer = try fresh.ledger.attach(try request("demo"))
+            for step in Int64(0)..<1000 where step % 7 != 3 {
+                writer.log(step: step, rate: docRate(step), loss: step % 5 == 0 ? nil : Double(step) / 1000)
+            }
+            try writer.commit(step: 1000, state: stepState(1000))
+            try writer.close(reason: .finished)
+            let buckets = try fresh.ledger.store.read("read buckets") { tx in
+                let runID = try #require(try tx.run(named: "demo")?.id)
+                return try [(0, 999, 100), (5, 998, 33), (0, 999, 1), (-10, 20, 7), (0, Int64.max, Int64.max / 2)].map {
+                    try tx.seriesBuckets(runID: runID, from: $0.0, to: $0.1, width: $0.2)
+                }
+            }
+            results.append(buckets)
+            let values = (0..<40).map {
+                ImportedValue(
+                    seq: $0, step: $0 < 30 ? $0 : $0 - 10, rate: docRate($0), wallTime: $0 % 2 == 0 ? nil : 1.5)
+            }
+            let read = try fresh.ledger.store.write("import values") { tx in
+                let runID = try tx.insertRun(name: "imported", targetSteps: 40, settings: "{}", now: Timestamp.now())
+                try values.withUnsafeBufferPointer { try tx.insertImportedValues(runID: runID, values: $0) }
+                var seen: [String] = []
+                try tx.importedValues(runID: runID) {
+                    seen.append("\($0.step) \($0.rate) \(String(describing: $0.earlier))")
+                }
+                return seen
+            }
+            checks.append(read)
+        }
+        #expect(results[0] == results[1])
+        #expect(results[0][2].count > 800)
+        #expect(checks[0] == checks[1] && checks[0].count == 40)
+    }
+
+    @Test("a history longer than one page of reads comes back whole and in order")
+    func longHistory() throws {
+        guard PostgresTestServer.url != nil else { return }
+        let fresh = try StoreUnderTest.postgres.make(LedgerConfiguration())
+        let writer = try fresh.ledger.attach(try request("demo"))
+        try logAndCommit(writer, 0..<70_000)
+        try writer.close(reason: .finished)
+        let rows = try historyRows(fresh.ledger, "demo")
+        #expect(rows.count == 70_000 && rows.map(\.step) == Array(0..<70_000))
+        #expect(try fresh.ledger.audit(run: "demo").isClean)
+    }
+
     @Test("user SQL reads the public views and cannot write")
     func userSQL() throws {
         guard PostgresTestServer.url != nil else { return }

@@ -124,6 +124,13 @@ extension LedgerError {
         }
     }
 
+    /// Whether the error is a connect that may succeed in a moment: the server could not
+    /// be reached, or is starting or shutting down.
+    var isTransientConnectFailure: Bool {
+        code == .cannotOpen && message.contains("cannot be reached")
+            || code == .storeFailure && message.contains("is shutting down or starting")
+    }
+
     /// `text` on one line.
     static func oneLine(_ text: String) -> String {
         text.split(whereSeparator: \.isNewline).joined(separator: " ")

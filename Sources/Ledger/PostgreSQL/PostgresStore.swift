@@ -245,16 +245,25 @@ final class PostgresStore: LedgerStore, @unchecked Sendable {
         }
     }
 
-    /// A session with a transaction begun by `begin`; a connection lost before the
-    /// transaction began is replaced, twice at most (nothing was sent that could count).
+    /// A session with a transaction begun by `begin`. A connection lost before the
+    /// transaction began is replaced (nothing was sent that could count), and while the
+    /// server cannot be reached again (a restart) the connect is retried: four attempts
+    /// in about three seconds at most.
     private func beginWithRetry(_ action: String, _ begin: String) throws -> PostgresSession {
         var attempt = 0
         while true {
-            let session = try currentSession(action)
+            let session: PostgresSession
+            do {
+                session = try currentSession(action)
+            } catch let error as LedgerError where attempt > 0 && attempt < 4 && error.isTransientConnectFailure {
+                attempt += 1
+                Thread.sleep(forTimeInterval: 0.3 * Double(attempt))
+                continue
+            }
             do {
                 try session.query(PostgresQuery(unsafeSQL: begin))
                 return session
-            } catch  where PostgresConnectionLost.matches(error) && attempt < 2 {
+            } catch  where PostgresConnectionLost.matches(error) && attempt < 4 {
                 attempt += 1
                 dropSession()
                 logger.warning(

@@ -5,8 +5,8 @@
 /// `RunWriter` and never see SQL: they ask a store for one transaction at a time and
 /// read and write typed records through it (`LedgerTransaction`). A store owns its
 /// connections, its schema and migrations, its error translation and its read-only SQL
-/// surface. `SQLiteStore` is the embedded store; every store must pass the conformance
-/// suite in `Tests/LedgerTests/Conformance`.
+/// surface. `SQLiteStore` is the embedded store, `PostgresStore` the server one; every
+/// store must pass the conformance suite in `Tests/LedgerTests/Conformance`.
 ///
 /// The protocol is synchronous. A transaction's body is the rules' read-decide-write,
 /// run while the store holds the transaction open, and GRDB runs a transaction as a
