@@ -72,7 +72,12 @@ public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let notAllowed = Code("notAllowed")
         /// SQL given to `query` ran longer than its timeout and was interrupted.
         public static let timedOut = Code("timedOut")
-        /// Any other failure of the store (an SQLite error, a lost server connection).
+        /// The store's server could not be reached, is restarting, or dropped the
+        /// connection before anything of the attempt was saved: the same call may
+        /// succeed in a moment. (A commit whose outcome is unknown is `storeFailure`.)
+        public static let unavailable = Code("unavailable")
+        /// Any other failure of the store (an SQLite error, a commit whose answer the
+        /// server's connection lost).
         public static let storeFailure = Code("storeFailure")
     }
 

@@ -132,7 +132,7 @@ struct PostgresStoreTests {
         components.port = 1
         let closed = try #require(components.string)
         let unreachable = try #require(throws: LedgerError.self) { try Ledger(location: .postgres(closed)) }
-        #expect(unreachable.code == .cannotOpen && unreachable.message.contains("127.0.0.1:1"))
+        #expect(unreachable.code == .unavailable && unreachable.message.contains("127.0.0.1:1"))
         #expect(!unreachable.message.contains("wrong-password-123") && !unreachable.message.contains("\n"))
     }
 

@@ -17,7 +17,7 @@ extension LedgerError {
         let place = url.location
         if let lost = error as? PostgresConnectionLost {
             self.init(
-                .storeFailure,
+                .unavailable,
                 "cannot \(action): the connection to \(place) was lost (\(lost.reason)); nothing of this attempt was saved: retry when the server is back"
             )
             return
@@ -43,7 +43,7 @@ extension LedgerError {
                 )
             } else {
                 self.init(
-                    .cannotOpen,
+                    .unavailable,
                     "cannot \(action): PostgreSQL at \(url.server) cannot be reached (\(reason)); check the host and port in \(place) and that the server runs"
                 )
             }
@@ -68,7 +68,7 @@ extension LedgerError {
             )
         case .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
             self.init(
-                .storeFailure,
+                .unavailable,
                 "cannot \(action): the connection to \(place) was lost (\(underlying ?? "\(error.code)")); nothing of this attempt was saved: retry when the server is back"
             )
         default:
@@ -111,7 +111,7 @@ extension LedgerError {
             self.init(.readOnly, "cannot \(action): permission denied on \(place) (\(detail))")
         case "57P01", "57P02", "57P03":
             self.init(
-                .storeFailure,
+                .unavailable,
                 "cannot \(action): the server at \(url.server) is shutting down or starting (\(detail)); nothing of this attempt was saved: retry when it is back"
             )
         default:
@@ -127,8 +127,7 @@ extension LedgerError {
     /// Whether the error is a connect that may succeed in a moment: the server could not
     /// be reached, or is starting or shutting down.
     var isTransientConnectFailure: Bool {
-        code == .cannotOpen && message.contains("cannot be reached")
-            || code == .storeFailure && message.contains("is shutting down or starting")
+        code == .unavailable
     }
 
     /// `text` on one line.

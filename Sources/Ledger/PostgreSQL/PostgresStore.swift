@@ -203,7 +203,7 @@ final class PostgresStore: LedgerStore, @unchecked Sendable {
                 return
             case "aborted":
                 throw LedgerError(
-                    .storeFailure,
+                    .unavailable,
                     "cannot \(action): the connection to \(url.location) was lost during COMMIT and the server rolled the transaction back; nothing of it was saved: retry"
                 )
             default:

@@ -120,7 +120,11 @@ public final class TrainingService: Service, @unchecked Sendable {
         // The attach refuses in its own transaction, writing nothing (and a ledger not
         // made yet is made only when the attach is not refused).
         let ledger = self.ledger
-        let writer = try await waitingForLock("attach", logger: logger) { try ledger.attach(attachRequest) }
+        // A server that cannot be reached at the start is refused at once: a wrong host
+        // or port is bad input, not a restart to wait out.
+        let writer = try await waitingForLock("attach", logger: logger, retryingUnavailable: false) {
+            try ledger.attach(attachRequest)
+        }
         if ledger.isNew { announce?("created ledger \(Self.absolute(ledger.location))") }
         if writer.createdRun { announce?("created run \(request.run) in \(Self.absolute(ledger.location))") }
         logger[metadataKey: "segment"] = "\(writer.segmentID)"
@@ -287,31 +291,60 @@ public final class TrainingService: Service, @unchecked Sendable {
 
     /// Runs `body`, and while it fails because another connection holds the write lock,
     /// logs that it waits and tries again with backoff (when `waitsForLock`). Each
-    /// attempt itself waits up to the busy timeout inside SQLite.
+    /// attempt itself waits up to the busy timeout inside the store. While the store's
+    /// server is unavailable and nothing of the attempt was saved (`.unavailable`), it
+    /// tries again too, for `unavailableLimit` at most, when `retryingUnavailable`.
     @discardableResult
-    private func waitingForLock<T>(_ action: String, logger: Logger, _ body: () throws -> T) async throws -> T {
+    private func waitingForLock<T>(
+        _ action: String, logger: Logger, retryingUnavailable: Bool = true, _ body: () throws -> T
+    ) async throws -> T {
         let clock = ContinuousClock()
         let started = clock.now
         var pause = Duration.milliseconds(50)
         var attempt = 0
+        var unavailableSince: ContinuousClock.Instant?
+        func seconds(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+        }
         while true {
             do {
                 return try body()
             } catch let error as LedgerError where error.code == .busy {
                 attempt += 1
-                let waited = clock.now - started
-                let seconds = Double(waited.components.seconds) + Double(waited.components.attoseconds) * 1e-18
                 guard waitsForLock else { throw error }
                 progress.finish()
                 logger.warning(
                     "waiting for the write lock: another connection holds it (a trainer of another run, a sqlite3 shell)",
                     metadata: [
-                        "action": "\(action)", "path": "\(ledger.location)", "waited_seconds": "\(Int(seconds))",
-                        "attempt": "\(attempt)",
+                        "action": "\(action)", "path": "\(ledger.location)",
+                        "waited_seconds": "\(Int(seconds(clock.now - started)))", "attempt": "\(attempt)",
+                    ])
+                try? await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(2))
+            } catch let error as LedgerError where error.code == .unavailable && retryingUnavailable {
+                // The server is restarting or out of reach, and nothing of the attempt was
+                // saved: try again for a while. If another host took the run over
+                // meanwhile, the retry is refused by the ledger's fence, never committed.
+                let since = unavailableSince ?? clock.now
+                unavailableSince = since
+                guard clock.now - since < Self.unavailableLimit else { throw error }
+                attempt += 1
+                progress.finish()
+                logger.warning(
+                    "the ledger's server is unavailable; retrying",
+                    metadata: [
+                        "action": "\(action)", "path": "\(ledger.location)",
+                        "waited_seconds": "\(Int(seconds(clock.now - since)))", "attempt": "\(attempt)",
+                        "error": "\(error.message)",
                     ])
                 try? await Task.sleep(for: pause)
                 pause = min(pause * 2, .seconds(2))
             }
         }
     }
+
+    /// How long the trainer retries while the ledger's server is unavailable before it
+    /// gives up with the error: a server restart takes seconds, a partition may last
+    /// longer than the lease (then the retry meets the fence).
+    static let unavailableLimit = Duration.seconds(300)
 }
