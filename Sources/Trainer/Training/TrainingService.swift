@@ -303,24 +303,17 @@ public final class TrainingService: Service, @unchecked Sendable {
         var pause = Duration.milliseconds(50)
         var attempt = 0
         var unavailableSince: ContinuousClock.Instant?
-        func seconds(_ duration: Duration) -> Double {
-            Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-        }
         while true {
+            let waited: Duration
+            let message: Logger.Message
+            var metadata: Logger.Metadata = [:]
             do {
                 return try body()
             } catch let error as LedgerError where error.code == .busy {
-                attempt += 1
                 guard waitsForLock else { throw error }
-                progress.finish()
-                logger.warning(
-                    "waiting for the write lock: another connection holds it (a trainer of another run, a sqlite3 shell)",
-                    metadata: [
-                        "action": "\(action)", "path": "\(ledger.location)",
-                        "waited_seconds": "\(Int(seconds(clock.now - started)))", "attempt": "\(attempt)",
-                    ])
-                try? await Task.sleep(for: pause)
-                pause = min(pause * 2, .seconds(2))
+                waited = clock.now - started
+                message =
+                    "waiting for the write lock: another connection holds it (a trainer of another run, a sqlite3 shell)"
             } catch let error as LedgerError where error.code == .unavailable && retryingUnavailable {
                 // The server is restarting or out of reach, and nothing of the attempt was
                 // saved: try again for a while. If another host took the run over
@@ -328,18 +321,19 @@ public final class TrainingService: Service, @unchecked Sendable {
                 let since = unavailableSince ?? clock.now
                 unavailableSince = since
                 guard clock.now - since < Self.unavailableLimit else { throw error }
-                attempt += 1
-                progress.finish()
-                logger.warning(
-                    "the ledger's server is unavailable; retrying",
-                    metadata: [
-                        "action": "\(action)", "path": "\(ledger.location)",
-                        "waited_seconds": "\(Int(seconds(clock.now - since)))", "attempt": "\(attempt)",
-                        "error": "\(error.message)",
-                    ])
-                try? await Task.sleep(for: pause)
-                pause = min(pause * 2, .seconds(2))
+                waited = clock.now - since
+                message = "the ledger's server is unavailable; retrying"
+                metadata["error"] = "\(error.message)"
             }
+            attempt += 1
+            progress.finish()
+            metadata["action"] = "\(action)"
+            metadata["path"] = "\(ledger.location)"
+            metadata["waited_seconds"] = "\(waited.components.seconds)"
+            metadata["attempt"] = "\(attempt)"
+            logger.warning(message, metadata: metadata)
+            try? await Task.sleep(for: pause)
+            pause = min(pause * 2, .seconds(2))
         }
     }
 
