@@ -124,12 +124,6 @@ extension LedgerError {
         }
     }
 
-    /// Whether the error is a connect that may succeed in a moment: the server could not
-    /// be reached, or is starting or shutting down.
-    var isTransientConnectFailure: Bool {
-        code == .unavailable
-    }
-
     /// `text` on one line.
     static func oneLine(_ text: String) -> String {
         text.split(whereSeparator: \.isNewline).joined(separator: " ")

@@ -255,7 +255,7 @@ final class PostgresStore: LedgerStore, @unchecked Sendable {
             let session: PostgresSession
             do {
                 session = try currentSession(action)
-            } catch let error as LedgerError where attempt > 0 && attempt < 4 && error.isTransientConnectFailure {
+            } catch let error as LedgerError where attempt > 0 && attempt < 4 && error.code == .unavailable {
                 attempt += 1
                 Thread.sleep(forTimeInterval: 0.3 * Double(attempt))
                 continue

@@ -169,9 +169,6 @@ extension SQLiteTransaction {
         sqlite3_bind_int64(handle, 3, to)
         defer { sqlite3_reset(handle) }
         var blocks: [StoredRateBlock] = []
-        func real(_ column: Int32) -> Double? {
-            sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_double(handle, column)
-        }
         while true {
             let code = sqlite3_step(handle)
             if code == SQLITE_DONE { break }
@@ -181,7 +178,7 @@ extension SQLiteTransaction {
                     block: sqlite3_column_int64(handle, 0), count: sqlite3_column_int64(handle, 1),
                     firstStep: sqlite3_column_int64(handle, 2), lastStep: sqlite3_column_int64(handle, 3),
                     minRate: sqlite3_column_double(handle, 4), maxRate: sqlite3_column_double(handle, 5),
-                    minLoss: real(6), maxLoss: real(7)))
+                    minLoss: Self.optionalDouble(handle, 6), maxLoss: Self.optionalDouble(handle, 7)))
         }
         return blocks
     }

@@ -103,13 +103,11 @@ private struct RowRanges {
         guard sqlite3_step(aggregate) == SQLITE_ROW else { throw SQLiteTransaction.stepError(db) }
         let count = sqlite3_column_int64(aggregate, 0)
         guard count > 0 else { return nil }
-        func real(_ column: Int32) -> Double? {
-            sqlite3_column_type(aggregate, column) == SQLITE_NULL ? nil : sqlite3_column_double(aggregate, column)
-        }
         return StoredRateBlock(
             block: StoredRateBlock.block(of: low), count: count, firstStep: try seek(first, low),
             lastStep: try seek(last, high), minRate: sqlite3_column_double(aggregate, 1),
-            maxRate: sqlite3_column_double(aggregate, 2), minLoss: real(3), maxLoss: real(4))
+            maxRate: sqlite3_column_double(aggregate, 2), minLoss: SQLiteTransaction.optionalDouble(aggregate, 3),
+            maxLoss: SQLiteTransaction.optionalDouble(aggregate, 4))
     }
 
     private func seek(_ handle: OpaquePointer?, _ step: Int64) throws -> Int64 {

@@ -496,7 +496,7 @@ struct SQLiteTransaction: LedgerTransaction {
             try body(
                 ImportedValueCheck(
                     step: sqlite3_column_int64(handle, 0), rate: sqlite3_column_double(handle, 1),
-                    earlier: sqlite3_column_type(handle, 2) == SQLITE_NULL ? nil : sqlite3_column_double(handle, 2)))
+                    earlier: Self.optionalDouble(handle, 2)))
         }
     }
 
@@ -621,6 +621,11 @@ struct SQLiteTransaction: LedgerTransaction {
     // MARK: - Helpers
 
     /// The error behind a failed `sqlite3_step` on a raw statement.
+    /// A REAL column that may be NULL, read on the raw-binding paths.
+    static func optionalDouble(_ handle: OpaquePointer?, _ column: Int32) -> Double? {
+        sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_double(handle, column)
+    }
+
     static func stepError(_ db: Database) -> DatabaseError {
         let connection = db.sqliteConnection
         let extended = connection.map { sqlite3_extended_errcode($0) } ?? SQLITE_ERROR
