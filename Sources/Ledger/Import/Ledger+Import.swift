@@ -40,14 +40,20 @@ extension Ledger {
     ) throws -> ImportSummary {
         if let problem = RunName.problem(name) { throw LedgerError(.invalidArgument, problem) }
         try checkBeforeFirstWrite { try checkImport(run: name) }
-        return try store.write("import run \(name)") { tx in
-            try checkImport(tx, name: name)
-            var writer = try ImportWriter(tx, name: name, schedule: schedule, now: Timestamp.now())
-            try records { record in
-                try writer.add(record)
-                if writer.rows % 100_000 == 0 { progress?(writer.rows) }
+        do {
+            return try store.write("import run \(name)") { tx in
+                try checkImport(tx, name: name)
+                var writer = try ImportWriter(tx, name: name, schedule: schedule, now: Timestamp.now())
+                try records { record in
+                    try writer.add(record)
+                    if writer.rows % 100_000 == 0 { progress?(writer.rows) }
+                }
+                return try writer.finish(source: source)
             }
-            return try writer.finish(source: source)
+        } catch {
+            // A failed import into a ledger its own write created leaves no file behind.
+            if store.createdLedger { store.discardCreatedLedger() }
+            throw error
         }
     }
 

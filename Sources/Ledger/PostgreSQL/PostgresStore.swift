@@ -139,6 +139,9 @@ final class PostgresStore: LedgerStore, @unchecked Sendable {
         }
     }
 
+    /// The database existed before and is the user's: migrating it is not undone.
+    func discardCreatedLedger() {}
+
     func write<T>(_ action: @autoclosure () -> String, _ body: (any LedgerTransaction) throws -> T) throws -> T {
         let action = action()
         guard !isReadOnly else {

@@ -28,6 +28,8 @@ final class SQLiteStore: LedgerStore, @unchecked Sendable {
     private let lock = NSLock()
     private var state: State
     private var madeLedger = false
+    /// True when the first write made the file itself (it did not exist).
+    private var madeFile = false
     private let logger: Logger
     /// Whether releasing the store should let SQLite remove the `-wal` and `-shm`
     /// files: always for a read-write store; for a read-only one, only when they did
@@ -170,39 +172,37 @@ final class SQLiteStore: LedgerStore, @unchecked Sendable {
             throw LedgerError(
                 .readOnly, "cannot \(action()): \(path) was opened read-only; open it read-write to change it")
         }
-        let (pool, created) = try writablePool()
-        do {
-            return try LedgerError.translating(path: path, action()) {
-                try pool.writeWithoutTransaction { db in
-                    var result: T?
-                    try db.inTransaction(.immediate) {
-                        result = try body(SQLiteTransaction(db: db, path: path))
-                        return .commit
-                    }
-                    guard let result else {
-                        throw LedgerError(.storeFailure, "cannot \(action()): the transaction did not complete")
-                    }
-                    return result
+        let pool = try writablePool()
+        return try LedgerError.translating(path: path, action()) {
+            try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(SQLiteTransaction(db: db, path: path))
+                    return .commit
                 }
+                guard let result else {
+                    throw LedgerError(.storeFailure, "cannot \(action()): the transaction did not complete")
+                }
+                return result
             }
-        } catch {
-            if created { discardCreatedLedger(pool) }
-            throw error
         }
     }
 
-    /// Removes the file the first write created when that write failed, so a refused or
-    /// failed first write (an import of a damaged file, an attach refused in its
-    /// transaction) leaves the folder as it was. Only a ledger that still holds no run
-    /// is removed: another process may have written to the new file meanwhile.
-    private func discardCreatedLedger(_ pool: DatabasePool) {
+    /// Removes the file this store's first write created, while it still holds no run:
+    /// for a caller whose first write failed (an import of a damaged file), so the folder
+    /// is left as it was. Does nothing for a file that existed before.
+    ///
+    /// Call it only where no other process is expected to be writing the same new file:
+    /// one that opened it meanwhile would lose it.
+    func discardCreatedLedger() {
         lock.lock()
         defer { lock.unlock() }
-        guard case .open(let current) = state, current === pool else { return }
+        guard madeFile, case .open(let pool) = state else { return }
         let holdsRuns = (try? pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM run") ?? 0 }) ?? 1
         guard holdsRuns == 0, (try? pool.close()) != nil else { return }
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         madeLedger = false
+        madeFile = false
         state = .deferred(.missing, reader: nil)
     }
 
@@ -231,12 +231,11 @@ final class SQLiteStore: LedgerStore, @unchecked Sendable {
         return state
     }
 
-    /// The read-write pool; the first call creates or migrates the ledger when it needs
-    /// it, and says whether it created the file.
-    private func writablePool() throws -> (DatabasePool, created: Bool) {
+    /// The read-write pool; the first call creates or migrates the ledger when it needs it.
+    private func writablePool() throws -> DatabasePool {
         lock.lock()
         defer { lock.unlock() }
-        if case .open(let pool) = state { return (pool, false) }
+        if case .open(let pool) = state { return pool }
         if case .closed = state { throw Self.closedError(path, "write") }
         if case .deferred(_, let reader?) = state {
             try? reader.close()
@@ -245,14 +244,13 @@ final class SQLiteStore: LedgerStore, @unchecked Sendable {
         // Inspect again: another process may have made or migrated the file meanwhile.
         let inspection = try DatabasePreflight.inspect(path: path, busyTimeout: busyTimeout)
         let pool = try Self.openPool(path: path, configuration: configuration)
-        var created = false
         if inspection != .ledger(pending: []) {
             try migrate(pool, inspection)
-            created = inspection == .missing
+            madeFile = inspection == .missing
             madeLedger = inspection == .missing || inspection == .empty
         }
         state = .open(pool)
-        return (pool, created)
+        return pool
     }
 
     /// The refusal of any use after `close()`.
@@ -270,7 +268,7 @@ final class SQLiteStore: LedgerStore, @unchecked Sendable {
     /// Runs raw statements outside the ledger's rules: for tests that damage a ledger
     /// on purpose, and for pragmas.
     func writeWithoutRules<T>(_ body: (Database) throws -> T) throws -> T {
-        try writablePool().0.writeWithoutTransaction(body)
+        try writablePool().writeWithoutTransaction(body)
     }
 
     // MARK: - User SQL

@@ -49,6 +49,11 @@ protocol LedgerStore: AnyObject, Sendable {
         _ sql: String, timeout: Double?, columns: ([String]) throws -> Void, row: ([QueryValue]) throws -> Void
     ) throws
 
+    /// Removes what this store's first write made (a new file), while it holds no run, so
+    /// a caller whose first write failed leaves things as they were. A store that made
+    /// nothing of its own does nothing.
+    func discardCreatedLedger()
+
     /// The largest inline checkpoint, in bytes, one commit can store.
     var maximumCheckpointBytes: Int { get }
 
