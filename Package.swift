@@ -119,7 +119,14 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
 
         .testTarget(name: "SchedulesTests", dependencies: ["Schedules"], exclude: ["Fixtures"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Schedules", "LedgerCrashProbe", "TestSupport"]),
+        .testTarget(
+            name: "LedgerTests",
+            dependencies: [
+                "Ledger", "Schedules", "LedgerCrashProbe", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .testTarget(name: "AttachProtocolTests", dependencies: ["AttachProtocol", "Ledger", "Schedules"]),
         .testTarget(
             name: "ImportTests",

@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import PostgresNIO
 import Testing
 
 @testable import Ledger
@@ -53,6 +55,15 @@ struct PostgresStoreTests {
         let statements = try SQLStatementSplitter.statements(
             of: "-- a; comment\nCREATE TABLE a (x text DEFAULT ';');\n/* b; */ SELECT 1;\n\n")
         #expect(statements == ["CREATE TABLE a (x text DEFAULT ';')", "SELECT 1"])
+    }
+
+    @Test("a function's dollar-quoted body is one statement with its semicolons, and $1 stays plain text")
+    func splitsDollarQuotedBodies() throws {
+        let body =
+            "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $f$ BEGIN PERFORM 1; RETURN $$x;$$::int; END $f$"
+        let statements = try SQLStatementSplitter.statements(of: body + ";\nPREPARE p AS SELECT $1;")
+        #expect(statements == [body, "PREPARE p AS SELECT $1"])
+        #expect(throws: LedgerError.self) { try SQLStatementSplitter.statements(of: "SELECT $a$ never closed;") }
     }
 
     @Test("a database with tables but no lrledger migrations is not a ledger, and is left unchanged")
@@ -154,6 +165,56 @@ struct PostgresStoreTests {
         let reader = try Ledger.openReadOnly(location: .postgres(database.url))
         #expect(try reader.runs().first?.step == 20)
         #expect(try historyRows(reader, "demo").map(\.step) == Array(0..<20))
+        #expect(try reader.audit(run: "demo").isClean)
+    }
+
+    @Test("a connection lost while the commit waits on the server is settled, and the commit is stored once")
+    func settlesCommitLostMidway() throws {
+        guard PostgresTestServer.url != nil else { return }
+        let database = try PostgresTestDatabase()
+        let ledger = try Ledger(location: .postgres(database.url))
+        let writer = try ledger.attach(try request("demo"))
+        try logAndCommit(writer, 0..<10)
+        // Another session holds the ledger's write lock, so the next commit waits inside
+        // the server, sent but unanswered; then its server process is ended, as a crash
+        // of the server's side of the connection would.
+        let holder = try PostgresSession.connect(
+            try PostgresURL(parsing: database.url, environment: [:]), lockTimeout: 60, logger: Logger(label: "test"),
+            action: "hold the write lock")
+        defer { holder.close() }
+        try holder.query("BEGIN")
+        try holder.query("SELECT pg_advisory_xact_lock(\(PostgresMigrations.writeLock))")
+        let committed = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var commitError: (any Error)?
+        Thread.detachNewThread {
+            do { try logAndCommit(writer, 10..<20) } catch { commitError = error }
+            committed.signal()
+        }
+        let waiting = """
+            SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+                AND application_name LIKE 'lrledger %' AND application_name <> '\(holder.applicationName)'
+            """
+        func waitingCommits() throws -> Int64 {
+            // Inside a transaction, pg_stat_activity is read once and kept, unless cleared.
+            try holder.query("SELECT pg_stat_clear_snapshot()")
+            return try holder.query(PostgresQuery(unsafeSQL: waiting)).rows.first?.decode(Int64.self) ?? 0
+        }
+        while try waitingCommits() == 0 { Thread.sleep(forTimeInterval: 0.02) }
+        try holder.query(
+            PostgresQuery(
+                unsafeSQL: waiting.replacingOccurrences(of: "SELECT count(*)", with: "SELECT pg_terminate_backend(pid)")
+            ))
+        // The writer settles the lost commit (not stored) and sends it again, on a new
+        // connection, which waits for the lock in turn.
+        while try waitingCommits() == 0 { Thread.sleep(forTimeInterval: 0.02) }
+        try holder.query("ROLLBACK")
+        #expect(committed.wait(timeout: .now() + 60) == .success)
+        if let commitError { throw commitError }
+        try logAndCommit(writer, 20..<30)
+        try writer.close(reason: .finished)
+        let reader = try Ledger.openReadOnly(location: .postgres(database.url))
+        #expect(try reader.runs().first?.step == 30)
+        #expect(try historyRows(reader, "demo").map(\.step) == Array(0..<30))
         #expect(try reader.audit(run: "demo").isClean)
     }
 

@@ -19,12 +19,19 @@ final class PostgresSession: @unchecked Sendable {
     private let answerTimeout: Double?
     /// True once a query failed because the connection is gone: the store drops the session.
     private(set) var isBroken = false
+    /// The session's `application_name` on the server, `lrledger` and a random tag: how a
+    /// later session finds this one's server process after the connection is lost.
+    let applicationName: String
 
-    private init(url: PostgresURL, connection: PostgresConnection, logger: Logger, answerTimeout: Double?) {
+    private init(
+        url: PostgresURL, connection: PostgresConnection, logger: Logger, answerTimeout: Double?,
+        applicationName: String
+    ) {
         self.url = url
         self.connection = connection
         self.logger = logger
         self.answerTimeout = answerTimeout
+        self.applicationName = applicationName
     }
 
     /// Opens a connection: TCP, then TLS as `url.sslMode` says, then a scram-sha-256 (or
@@ -53,8 +60,9 @@ final class PostgresSession: @unchecked Sendable {
             }
             // A writer cut off mid-transaction must not hold the fleet's write lock until TCP
             // gives up: the server ends a session idle inside a transaction after a minute.
+            let applicationName = "lrledger " + UUID().uuidString.prefix(13).lowercased()
             configuration.options.additionalStartupParameters = [
-                ("application_name", "lrledger"),
+                ("application_name", applicationName),
                 ("idle_in_transaction_session_timeout", "60000"),
                 ("lock_timeout", String(max(1, Int((lockTimeout * 1000).rounded())))),
             ]
@@ -63,7 +71,8 @@ final class PostgresSession: @unchecked Sendable {
                 logger: driverLogger
             ).wait()
             return PostgresSession(
-                url: url, connection: connection, logger: driverLogger, answerTimeout: answerTimeout)
+                url: url, connection: connection, logger: driverLogger, answerTimeout: answerTimeout,
+                applicationName: applicationName)
         } catch {
             throw LedgerError(postgres: error, url: url, action: "connect to \(url.server) to \(action())")
         }

@@ -177,6 +177,95 @@ final class PostgresStore: LedgerStore, @unchecked Sendable {
         }
     }
 
+    /// A writer's commit sent whole: one statement (`PostgresCommitCall`), one round trip,
+    /// in a transaction of its own, so no transaction is ever left open on the server
+    /// while the writer waits for an answer.
+    ///
+    /// When the connection is lost before the answer, the outcome is settled on a fresh
+    /// connection: the lost session's server process is ended (so a commit it still holds
+    /// can no longer complete), then the commit's chain link is looked for. Stored: the
+    /// commit is done. Not stored: it never will be, and it is sent again, twice at most.
+    func commit(_ commit: StoredCommit, _ action: @autoclosure () -> String) throws -> [String] {
+        let action = action()
+        guard !isReadOnly else {
+            throw LedgerError(
+                .readOnly, "cannot \(action): \(url.location) was opened read-only; open it read-write to change it")
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        if !isMigrated { try migrate(action) }
+        let call = PostgresCommitCall.query(commit)
+        var losses = 0
+        while true {
+            let session = try sessionWithRetry(action, afterLoss: losses > 0)
+            do {
+                let row = try session.query(call).rows.first
+                return try row?.makeRandomAccess().get(0, as: [String].self) ?? []
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == PostgresCommitCall.segmentClosedState {
+                throw CommitRefusal.segmentClosed
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == PostgresCommitCall.stepMovedState {
+                throw CommitRefusal.stepMoved
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+                throw DuplicateStep(
+                    detail: error.serverInfo?[.detail] ?? error.serverInfo?[.message] ?? "duplicate key")
+            } catch  where PostgresConnectionLost.matches(error) {
+                dropSession()
+                if try isStoredAfterLoss(commit, lostSession: session.applicationName, action: action) {
+                    logger.warning(
+                        "the connection was lost during a commit; the server had stored it (checkpoint files it pruned, if any, stay on disk)",
+                        metadata: ["ledger": "\(url.location)", "action": "\(action)"])
+                    return []
+                }
+                losses += 1
+                guard losses < 3 else {
+                    throw LedgerError(
+                        .unavailable,
+                        "cannot \(action): the connection to \(url.location) was lost \(losses) times during the commit; nothing of it was saved: retry"
+                    )
+                }
+                logger.warning(
+                    "lost the connection to the ledger's server during a commit it did not store; sending it again",
+                    metadata: ["ledger": "\(url.location)", "attempt": "\(losses)"])
+            } catch {
+                if session.isBroken { dropSession() }
+                throw LedgerError(postgres: error, url: url, action: action)
+            }
+        }
+    }
+
+    /// Whether a commit whose answer was lost is stored. First ends the lost session's
+    /// server process if it still runs (a partition the server has not noticed), so that
+    /// the answer is final; retries on fresh connections for the busy timeout (ten
+    /// seconds at least).
+    ///
+    /// - throws: `LedgerError` `.storeFailure` when the server cannot be asked: whether
+    ///   the commit is stored is then unknown.
+    private func isStoredAfterLoss(_ commit: StoredCommit, lostSession: String, action: String) throws -> Bool {
+        let deadline = Date().addingTimeInterval(max(10, busyTimeout))
+        var lastError: (any Error)?
+        while Date() < deadline {
+            do {
+                let session = try currentSession(action)
+                let running =
+                    try session.query(PostgresCommitCall.endLostSession(applicationName: lostSession))
+                    .rows.first.map { try $0.decode(Int64.self) } ?? 0
+                if running == 0 {
+                    return try session.query(PostgresCommitCall.storedQuery(commit)).rows.first
+                        .map { try $0.decode(Bool.self) } ?? false
+                }
+            } catch {
+                lastError = error
+                dropSession()
+            }
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        let reason = lastError.map { LedgerError(postgres: $0, url: url, action: "ask").message } ?? "no answer"
+        throw LedgerError(
+            .storeFailure,
+            "cannot \(action): the connection to \(url.location) was lost during the commit and whether it was stored is unknown (\(reason)); resume the run: the next attach reads the committed step from the server and continues from it, so nothing is committed twice"
+        )
+    }
+
     /// Decides a COMMIT whose answer was lost with the connection: asks the server, on
     /// fresh connections, what became of the transaction.
     ///
@@ -276,6 +365,21 @@ final class PostgresStore: LedgerStore, @unchecked Sendable {
             } catch {
                 dropSession()
                 throw LedgerError(postgres: error, url: url, action: action)
+            }
+        }
+    }
+
+    /// The open session, connecting when there is none. After a lost connection
+    /// (`afterLoss`), a server that cannot be reached (a restart) is tried again: four
+    /// attempts in about three seconds at most.
+    private func sessionWithRetry(_ action: String, afterLoss: Bool) throws -> PostgresSession {
+        var attempt = afterLoss ? 1 : 0
+        while true {
+            do {
+                return try currentSession(action)
+            } catch let error as LedgerError where attempt > 0 && attempt < 4 && error.code == .unavailable {
+                attempt += 1
+                Thread.sleep(forTimeInterval: 0.3 * Double(attempt))
             }
         }
     }

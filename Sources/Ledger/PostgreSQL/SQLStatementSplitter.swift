@@ -3,12 +3,12 @@
 ///
 /// PostgresNIO speaks only the extended query protocol, which takes one statement per
 /// message, so a migration file is sent a statement at a time (in one transaction). The
-/// splitter knows `--` and `/* */` comments, `'...'` strings and `"..."` identifiers;
-/// migrations must not use dollar-quoted bodies (`$$`), which it refuses.
+/// splitter knows `--` and `/* */` comments, `'...'` strings, `"..."` identifiers and
+/// dollar-quoted bodies (`$tag$ ... $tag$`, as a function's body is written).
 enum SQLStatementSplitter {
     /// The statements of `script`, trimmed, without empty ones.
     ///
-    /// - throws: `LedgerError` `.invalidArgument` for a dollar quote.
+    /// - throws: `LedgerError` `.invalidArgument` for a dollar quote never closed.
     static func statements(of script: String) throws -> [String] {
         var statements: [String] = []
         var current = ""
@@ -58,7 +58,39 @@ enum SQLStatementSplitter {
                     if quoted == character { break }
                 }
             case "$":
-                throw LedgerError(.invalidArgument, "a migration may not use dollar quotes ($); quote with '...'")
+                // A dollar quote opens with `$tag$` (the tag letters, digits or `_`, maybe
+                // empty) and runs to the same `$tag$`; any other `$` is plain text (`$1`).
+                current.append(character)
+                var tag = ""
+                var opened = false
+                while let following = next() {
+                    if following == "$" {
+                        opened = true
+                        break
+                    }
+                    guard following.isLetter || following == "_" || (following.isNumber && !tag.isEmpty) else {
+                        pending = following
+                        break
+                    }
+                    tag.append(following)
+                }
+                current += tag
+                guard opened else { break }
+                let delimiter = "$" + tag + "$"
+                current.append("$")
+                var body = ""
+                var closed = false
+                while let quoted = next() {
+                    body.append(quoted)
+                    if quoted == "$", body.hasSuffix(delimiter) {
+                        closed = true
+                        break
+                    }
+                }
+                guard closed else {
+                    throw LedgerError(.invalidArgument, "a migration's dollar quote \(delimiter) is never closed")
+                }
+                current += body
             case ";":
                 let statement = current.trimmingWhitespace
                 if !statement.isEmpty { statements.append(statement) }

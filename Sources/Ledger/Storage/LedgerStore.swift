@@ -44,6 +44,15 @@ protocol LedgerStore: AnyObject, Sendable {
     ///   translated, or what `body` throws.
     func write<T>(_ action: @autoclosure () -> String, _ body: (any LedgerTransaction) throws -> T) throws -> T
 
+    /// Makes one writer's commit (see `StoredCommit`): all of it, or nothing.
+    ///
+    /// The default runs it as one `write` of the transaction's own writes. A store whose
+    /// statements each cost a round trip sends it whole instead, with the same fences.
+    ///
+    /// - returns: the files of the checkpoints pruned, for the writer to delete.
+    /// - throws: `CommitRefusal` at a fence, `DuplicateStep`, or what `write` throws.
+    func commit(_ commit: StoredCommit, _ action: @autoclosure () -> String) throws -> [String]
+
     /// Runs SQL a user typed, reading only, streaming column names and rows.
     func query(
         _ sql: String, timeout: Double?, columns: ([String]) throws -> Void, row: ([QueryValue]) throws -> Void

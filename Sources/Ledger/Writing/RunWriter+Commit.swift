@@ -96,23 +96,38 @@ extension RunWriter {
         let link = makeCommitLink(count: count, step: step, checksum: checksum)
         let now = Timestamp.now()
         let expectedStep = committedStep
-        var dropped: [String] = []
-        try store.write("commit step \(step) of run \(runName)") { tx in
-            try touchSegment(tx, now: now)
-            guard try tx.advanceRun(id: runID, from: expectedStep, to: step, now: now) else {
-                throw LedgerError(
-                    .segmentLost,
-                    "cannot commit step \(step) of run \(runName): another process changed its step counter (expected \(expectedStep)); stop this writer and attach again"
-                )
+        let stored = checkpoint.map { checkpoint in
+            var stored = StoredCheckpoint(
+                step: step, state: [], sha256: checksum, segmentID: segmentID, createdAt: now, file: nil, fileSize: nil,
+                trainerState: trainerState)
+            switch checkpoint {
+            case .inline(let bytes): stored.state = bytes
+            case .file(let reference): (stored.file, stored.fileSize) = (reference.path, reference.size)
             }
-            if count > 0 {
-                try insertRows(tx, count: count)
+            return stored
+        }
+        let dropped: [String]
+        do {
+            dropped = try buffer.withUnsafeBufferPointer { rows in
+                try store.commit(
+                    StoredCommit(
+                        runID: runID, segmentID: segmentID, now: now, expectedStep: expectedStep, step: step,
+                        rows: UnsafeBufferPointer(rebasing: rows[0..<count]), checkpoint: stored,
+                        keepCheckpoints: keepCheckpoints, link: link),
+                    "commit step \(step) of run \(runName)")
             }
-            if let checkpoint, let checksum {
-                dropped = try insertCheckpoint(
-                    tx, step: step, checkpoint: checkpoint, checksum: checksum, trainerState: trainerState, now: now)
-            }
-            try tx.insertChainLink(link, runID: runID, at: now)
+        } catch CommitRefusal.segmentClosed {
+            throw lostSegment("write")
+        } catch CommitRefusal.stepMoved {
+            throw LedgerError(
+                .segmentLost,
+                "cannot commit step \(step) of run \(runName): another process changed its step counter (expected \(expectedStep)); stop this writer and attach again"
+            )
+        } catch let duplicate as DuplicateStep {
+            throw LedgerError(
+                .invalidArgument,
+                "cannot commit run \(runName): a logged step is already in its history (\(duplicate.detail)); log each step once"
+            )
         }
         buffer.removeSubrange(0..<count)
         committedStep = step
@@ -199,36 +214,5 @@ extension RunWriter {
             .segmentLost,
             "cannot \(action) run \(runName): segment \(segmentID) was closed by another process, which took this writer for dead (a heartbeat older than the lease timeout, or a reused pid); stop this writer and attach again"
         )
-    }
-
-    /// Inserts the first `count` buffered rows in one batch: the hot path.
-    private func insertRows(_ tx: any LedgerTransaction, count: Int) throws {
-        do {
-            try buffer.withUnsafeBufferPointer { rows in
-                try tx.insertRates(runID: runID, rows: UnsafeBufferPointer(rebasing: rows[0..<count]))
-            }
-        } catch let duplicate as DuplicateStep {
-            throw LedgerError(
-                .invalidArgument,
-                "cannot commit run \(runName): a logged step is already in its history (\(duplicate.detail)); log each step once"
-            )
-        }
-    }
-
-    /// Stores the checkpoint and deletes the oldest beyond `keepCheckpoints`, returning
-    /// the files of the deleted ones.
-    private func insertCheckpoint(
-        _ tx: any LedgerTransaction, step: Int64, checkpoint: CheckpointPayload, checksum: String,
-        trainerState: String?, now: String
-    ) throws -> [String] {
-        var stored = StoredCheckpoint(
-            step: step, state: [], sha256: checksum, segmentID: segmentID, createdAt: now, file: nil, fileSize: nil,
-            trainerState: trainerState)
-        switch checkpoint {
-        case .inline(let bytes): stored.state = bytes
-        case .file(let reference): (stored.file, stored.fileSize) = (reference.path, reference.size)
-        }
-        try tx.insertCheckpoint(stored, runID: runID)
-        return try tx.pruneCheckpoints(runID: runID, keep: keepCheckpoints)
     }
 }
