@@ -12,20 +12,11 @@ enum PostgresCommitCall {
 
     /// The statement; its one row holds the files of the checkpoints pruned.
     static func query(_ commit: StoredCommit) -> PostgresQuery {
-        var steps: [Int64] = []
-        var rates: [Double] = []
-        var losses: [Double] = []
-        var hasLosses: [Bool] = []
-        steps.reserveCapacity(commit.rows.count)
-        rates.reserveCapacity(commit.rows.count)
-        losses.reserveCapacity(commit.rows.count)
-        hasLosses.reserveCapacity(commit.rows.count)
-        for row in commit.rows {
-            steps.append(row.step)
-            rates.append(row.rate)
-            losses.append(row.loss)
-            hasLosses.append(row.hasLoss)
-        }
+        let rows = commit.rows
+        let steps = PostgresBinaryArray.bigints(count: rows.count) { rows[$0].step }
+        let rates = PostgresBinaryArray.doubles(count: rows.count) { rows[$0].rate }
+        let losses = PostgresBinaryArray.doubles(count: rows.count) { rows[$0].loss }
+        let hasLosses = PostgresBinaryArray.booleans(count: rows.count) { rows[$0].hasLoss }
         let checkpoint = commit.checkpoint
         let state = checkpoint.map { ByteBuffer(bytes: $0.state) }
         let link = commit.link

@@ -231,20 +231,10 @@ struct PostgresTransaction: LedgerTransaction {
 
     func insertRates(runID: Int64, rows: UnsafeBufferPointer<LoggedRate>) throws {
         guard !rows.isEmpty else { return }
-        var steps: [Int64] = []
-        var rates: [Double] = []
-        var losses: [Double] = []
-        var hasLosses: [Bool] = []
-        steps.reserveCapacity(rows.count)
-        rates.reserveCapacity(rows.count)
-        losses.reserveCapacity(rows.count)
-        hasLosses.reserveCapacity(rows.count)
-        for row in rows {
-            steps.append(row.step)
-            rates.append(row.rate)
-            losses.append(row.loss)
-            hasLosses.append(row.hasLoss)
-        }
+        let steps = PostgresBinaryArray.bigints(count: rows.count) { rows[$0].step }
+        let rates = PostgresBinaryArray.doubles(count: rows.count) { rows[$0].rate }
+        let losses = PostgresBinaryArray.doubles(count: rows.count) { rows[$0].loss }
+        let hasLosses = PostgresBinaryArray.booleans(count: rows.count) { rows[$0].hasLoss }
         do {
             try session.execute(
                 """
