@@ -33,7 +33,7 @@ extension LRLedger {
             return [
                 ("name", run.name), ("status", run.status.rawValue), ("step", "\(run.step)"),
                 ("target_steps", "\(run.targetSteps)"), ("dtype", run.dtype.rawValue),
-                ("schedule", run.schedule), ("settings", detail.settings),
+                ("schedule", run.schedule), ("settings", detail.settings.json),
                 ("checkpoint_step", detail.latestCheckpoint.map { "\($0.step)" } ?? ""),
                 ("checkpoint_sha256", detail.latestCheckpoint?.sha256 ?? ""),
                 ("logged_rows", "\(detail.loggedRows)"), ("superseded_rows", "\(detail.supersededRows)"),
@@ -150,7 +150,7 @@ extension LRLedger {
                   "target_steps": \(run.targetSteps),
                   "schedule": \(validJSON(run.schedule)),
                   "dtype": \(string(run.dtype.rawValue)),
-                  "settings": \(validJSON(detail.settings)),
+                  "settings": \(validJSON(detail.settings.json)),
                   "checkpoint_step": \(number(detail.latestCheckpoint?.step)),
                   "checkpoint_sha256": \(string(detail.latestCheckpoint?.sha256)),
                   "logged_rows": \(detail.loggedRows),

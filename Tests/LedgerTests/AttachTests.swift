@@ -14,11 +14,11 @@ struct AttachTests {
         let first = try ledger.attach(
             AttachRequest(
                 run: "demo", defaultSchedule: try docSchedule(), targetSteps: 300,
-                settings: #"{"seed":7}"#))
+                settings: try RunSettings(json: #"{"seed":7}"#)))
         #expect(first.createdRun)
         #expect(first.resumeStep == 0)
         #expect(first.checkpoint == nil)
-        #expect(first.settings == #"{"seed":7}"#)
+        #expect(first.settings.json == #"{"seed":7}"#)
         try logAndCommit(first, 0..<100)
         try logAndCommit(first, 100..<150)
         try first.close(reason: .interrupted)
@@ -27,12 +27,12 @@ struct AttachTests {
         let second = try ledger.attach(
             AttachRequest(
                 run: "demo", defaultSchedule: nil, targetSteps: 400,
-                settings: "ignored"))
+                settings: try RunSettings(json: #"{"seed":8}"#)))
         #expect(!second.createdRun)
         #expect(second.resumeStep == 150)
         #expect(second.checkpoint?.step == 150)
         #expect(second.checkpoint?.state == stepState(150))
-        #expect(second.settings == #"{"seed":7}"#)
+        #expect(second.settings.json == #"{"seed":7}"#)
         #expect(second.schedule.canonicalJSON == (try docSchedule()).canonicalJSON)
         #expect(second.schedule.rate(at: 150).bitPattern == docRate(150).bitPattern)
         #expect(second.supersededRows == 0)

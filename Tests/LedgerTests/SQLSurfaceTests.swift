@@ -126,7 +126,7 @@ struct SQLSurfaceTests {
         let writer = try ledger.attach(
             AttachRequest(
                 run: "demo", defaultSchedule: try docSchedule(), targetSteps: 50,
-                settings: #"{"seed":1}"#))
+                settings: try RunSettings(json: #"{"seed":1}"#)))
         try logAndCommit(writer, 0..<20)
         try writer.close(reason: .interrupted)
         let summary = try #require(try ledger.runs().first)
@@ -144,7 +144,7 @@ struct SQLSurfaceTests {
         #expect(summary.createdAt.description == createdAt)
         #expect(summary.createdAt <= summary.updatedAt && summary.updatedAt <= Timestamp.now())
         let detail = try ledger.run(named: "demo")
-        #expect(detail.settings == #"{"seed":1}"#)
+        #expect(detail.settings.json == #"{"seed":1}"#)
         #expect(detail.segments.count == 1)
         #expect(detail.segments[0].pid == getpid())
         #expect(detail.schedules.count == 1 && detail.schedules[0].checksumMatches)

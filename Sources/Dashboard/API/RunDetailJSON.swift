@@ -43,7 +43,7 @@ struct RunDetailJSON: Encodable, Sendable {
         run = RunJSON(
             outline: RunOutline(summary: detail.summary, segments: detail.segments, schedules: detail.schedules),
             audit: audit)
-        settings = detail.settings
+        settings = detail.settings.json
         segments = detail.segments.map(SegmentJSON.init)
         schedules = detail.schedules.map {
             Schedule(

@@ -19,10 +19,10 @@ extension Ledger {
     /// - parameter name: the run's name.
     /// - throws: `LedgerError` `.runNotFound` naming the run, `.corrupt` naming a stored
     ///   time edited outside lrledger.
-    public func summaryAndSettings(ofRun name: String) throws -> (summary: RunSummary, settings: String) {
+    public func summaryAndSettings(ofRun name: String) throws -> (summary: RunSummary, settings: RunSettings) {
         try store.read("read run \(name)") { tx in
             guard let listing = try tx.runListing(named: name) else { throw runNotFound(name) }
-            return (try judged(tx, listing), listing.settings)
+            return (try judged(tx, listing), RunSettings(stored: listing.settings))
         }
     }
 
@@ -38,7 +38,7 @@ extension Ledger {
             let head = try tx.chainLinks(runID: listing.id, last: 1).last
             let counts = try tx.rowCounts(runID: listing.id)
             return RunDetail(
-                summary: try judged(tx, listing), settings: listing.settings,
+                summary: try judged(tx, listing), settings: RunSettings(stored: listing.settings),
                 segments: try tx.segments(runID: listing.id).map { try $0.publicSegment(run: name) },
                 schedules: try Self.scheduleVersions(tx, runID: listing.id, run: name),
                 latestCheckpoint: try tx.latestCheckpoint(runID: listing.id)?.checkpoint(run: name),

@@ -126,7 +126,7 @@ extension Ledger {
     struct AttachPlan {
         var runID: Int64
         var committed: Int64
-        var settings: String
+        var settings: RunSettings
         var deadHolders: [SegmentHolder]
         var checkpoint: Checkpoint?
         var discarded: [DiscardedCheckpoint]
@@ -155,7 +155,7 @@ extension Ledger {
         }
         let runID = run.id
         let committed = run.step
-        let settings = run.settings
+        let settings = RunSettings(stored: run.settings)
         let deadHolders = try deadSegmentHolders(tx, runName: request.run, runID: runID)
         try checkScheduleChecksums(tx, runName: request.run, runID: runID)
         let (checkpoint, discarded) = try usableCheckpoint(
@@ -272,7 +272,7 @@ extension Ledger {
                 "no run named \(request.run) in \(location); give a schedule to create it, or check the name")
         }
         let runID = try tx.insertRun(
-            name: request.run, targetSteps: request.targetSteps, settings: request.settings, now: now)
+            name: request.run, targetSteps: request.targetSteps, settings: request.settings.json, now: now)
         try insertSchedule(tx, runID: runID, schedule: schedule, from: 0, now: now)
         let me = request.identity
         let segmentID = try openSegment(
