@@ -84,7 +84,8 @@ public struct RunSettings: Sendable, Hashable, CustomStringConvertible {
         do {
             return try JSONDecoder().decode(type, from: Data(json.utf8))
         } catch {
-            throw LedgerError(.invalidArgument, "cannot read run settings \(json) as \(T.self): \(Self.reason(error))")
+            throw LedgerError(
+                .invalidArgument, "cannot read run settings \(Self.excerpt(json)) as \(T.self): \(Self.reason(error))")
         }
     }
 
@@ -112,11 +113,9 @@ public struct RunSettings: Sendable, Hashable, CustomStringConvertible {
     /// One line saying why an encoding or decoding failed, naming the key.
     private static func reason(_ error: any Error) -> String {
         func path(_ keys: [any CodingKey]) -> String {
-            keys.isEmpty
-                ? "the top level"
-                : "\""
-                    + keys.map { $0.intValue.map(String.init) ?? $0.stringValue }
-                    .joined(separator: ".") + "\""
+            guard !keys.isEmpty else { return "the top level" }
+            let names = keys.map { $0.intValue.map(String.init) ?? $0.stringValue }
+            return "\"" + names.joined(separator: ".") + "\""
         }
         switch error {
         case DecodingError.keyNotFound(let key, let context):
