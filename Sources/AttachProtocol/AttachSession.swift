@@ -133,7 +133,8 @@ public final class AttachSession {
         let folder = message.checkpointDirectory.map(CheckpointFolder.init(path:))
         var request = AttachRequest(
             run: message.run, schedule: schedule, allowScheduleChange: message.changeSchedule,
-            targetSteps: message.targetSteps, settings: message.settings.compactText, creation: message.creation,
+            targetSteps: message.targetSteps, settings: try RunSettings(json: message.settings.compactText),
+            creation: message.creation,
             checkpointFolder: folder)
         request.keepCheckpoints = message.keepCheckpoints
         let writer = try opened().attach(request)
@@ -262,7 +263,7 @@ public final class AttachSession {
             ("dtype", .string(writer.schedule.dtype.rawValue)),
             ("schedule_changed", .bool(writer.scheduleChanged)),
             ("checkpoint", checkpoint),
-            ("settings", (try? JSONValue(parsing: writer.settings)) ?? .object(JSONObject())),
+            ("settings", (try? JSONValue(parsing: writer.settings.json)) ?? .object(JSONObject())),
             ("rewound_from", writer.rewoundFrom.map(JSONValue.int) ?? .null),
             ("superseded_rows", .int(Int64(writer.supersededRows))),
             ("recovered_segments", .array(writer.recoveredSegments.map(JSONValue.int))),

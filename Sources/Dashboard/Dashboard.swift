@@ -130,7 +130,7 @@ public struct Dashboard: Sendable {
         }
         let verdict = AuditVerdictJSON(
             clean: report.isClean, findings: report.findings.count, rowsChecked: report.rowsChecked,
-            auditedAt: Timestamp.now(), atStep: summary.step)
+            auditedAt: Timestamp.now().description, atStep: summary.step)
         let entry = AuditCache.Entry(key: key, report: report, verdict: verdict, madeAt: .now)
         await audits.store(run: summary.name, entry)
         return entry

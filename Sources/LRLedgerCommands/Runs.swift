@@ -24,7 +24,7 @@ extension LRLedger {
                         ? .raw(run.schedule)
                         : output.format == .csv
                             ? .text(run.schedule) : .text(ScheduleText.summary(run.schedule, run.dtype)),
-                    .text(run.updatedAt),
+                    .text(run.updatedAt.description),
                 ])
             }
             printer.end()

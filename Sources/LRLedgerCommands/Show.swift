@@ -33,13 +33,13 @@ extension LRLedger {
             return [
                 ("name", run.name), ("status", run.status.rawValue), ("step", "\(run.step)"),
                 ("target_steps", "\(run.targetSteps)"), ("dtype", run.dtype.rawValue),
-                ("schedule", run.schedule), ("settings", detail.settings),
+                ("schedule", run.schedule), ("settings", detail.settings.json),
                 ("checkpoint_step", detail.latestCheckpoint.map { "\($0.step)" } ?? ""),
                 ("checkpoint_sha256", detail.latestCheckpoint?.sha256 ?? ""),
                 ("logged_rows", "\(detail.loggedRows)"), ("superseded_rows", "\(detail.supersededRows)"),
                 ("chain_links", "\(detail.chainLength)"), ("chain_head", detail.chainHead ?? ""),
-                ("last_heartbeat", run.lastHeartbeat ?? ""),
-                ("created_at", run.createdAt), ("updated_at", run.updatedAt),
+                ("last_heartbeat", run.lastHeartbeat?.description ?? ""),
+                ("created_at", run.createdAt.description), ("updated_at", run.updatedAt.description),
                 // As JSON, the same arrays `--format json` prints, so CSV leaves nothing out.
                 ("segments", "[" + segmentsJSON(detail).joined(separator: ", ") + "]"),
                 ("schedules", "[" + schedulesJSON(detail).joined(separator: ", ") + "]"),
@@ -52,7 +52,8 @@ extension LRLedger {
             return detail.segments.map { segment in
                 "{\"id\": \(segment.id), \"pid\": \(segment.pid), \"host\": \(string(segment.host)), "
                     + "\"start_step\": \(segment.startStep), \"end_step\": \(number(segment.endStep)), "
-                    + "\"started_at\": \(string(segment.startedAt)), \"ended_at\": \(string(segment.endedAt)), "
+                    + "\"started_at\": \(string(segment.startedAt.description)), "
+                    + "\"ended_at\": \(string(segment.endedAt?.description)), "
                     + "\"end_reason\": \(string(segment.endReason?.rawValue))}"
             }
         }
@@ -100,8 +101,8 @@ extension LRLedger {
             for segment in detail.segments {
                 segments.row([
                     .raw("\(segment.id)"), .raw("\(segment.pid)"), .text(segment.host), .raw("\(segment.startStep)"),
-                    .text(segment.endStep.map { "\($0)" } ?? "-"), .text(segment.startedAt),
-                    .text(segment.endedAt ?? "-"), .text(segment.endReason?.rawValue ?? "open"),
+                    .text(segment.endStep.map { "\($0)" } ?? "-"), .text(segment.startedAt.description),
+                    .text(segment.endedAt?.description ?? "-"), .text(segment.endReason?.rawValue ?? "open"),
                 ])
             }
             segments.end()
@@ -126,7 +127,8 @@ extension LRLedger {
                 var table = RowPrinter(format: .table, columns: ["at", "step", "kind", "text"], write: output.write)
                 for event in notes {
                     table.row([
-                        .text(event.at), .text(event.step.map { "\($0)" } ?? "-"), .text(event.kind.rawValue),
+                        .text(event.at.description), .text(event.step.map { "\($0)" } ?? "-"),
+                        .text(event.kind.rawValue),
                         .text(event.message),
                     ])
                 }
@@ -148,16 +150,16 @@ extension LRLedger {
                   "target_steps": \(run.targetSteps),
                   "schedule": \(validJSON(run.schedule)),
                   "dtype": \(string(run.dtype.rawValue)),
-                  "settings": \(validJSON(detail.settings)),
+                  "settings": \(validJSON(detail.settings.json)),
                   "checkpoint_step": \(number(detail.latestCheckpoint?.step)),
                   "checkpoint_sha256": \(string(detail.latestCheckpoint?.sha256)),
                   "logged_rows": \(detail.loggedRows),
                   "superseded_rows": \(detail.supersededRows),
                   "chain_links": \(detail.chainLength),
                   "chain_head": \(string(detail.chainHead)),
-                  "last_heartbeat": \(string(run.lastHeartbeat)),
-                  "created_at": \(string(run.createdAt)),
-                  "updated_at": \(string(run.updatedAt)),
+                  "last_heartbeat": \(string(run.lastHeartbeat?.description)),
+                  "created_at": \(string(run.createdAt.description)),
+                  "updated_at": \(string(run.updatedAt.description)),
                   "segments": [\(segments.joined(separator: ", "))],
                   "schedules": [\(schedules.joined(separator: ", "))]
                 }

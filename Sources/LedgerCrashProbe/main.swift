@@ -33,7 +33,9 @@ do {
     let schedule = try InverseTimeDecay(initialLearningRate: 0.1, decaySteps: .float(1.0), decayRate: .float(0.5))
     let ledger = try Ledger(path: path)
     let writer = try ledger.attach(
-        AttachRequest(run: run, defaultSchedule: schedule, targetSteps: Int64.max, settings: #"{"probe":true}"#))
+        AttachRequest(
+            run: run, defaultSchedule: schedule, targetSteps: Int64.max,
+            settings: try RunSettings(json: #"{"probe":true}"#)))
     switch mode {
     case "hold":
         say("attached \(writer.segmentID)")

@@ -143,4 +143,23 @@ struct AttachSessionTests {
         ])
         #expect(response["rates"] == expected)
     }
+
+    @Test("settings sent with the attach are stored as their compact text and come back on resume")
+    func settingsRoundTrip() throws {
+        let conversation = try Conversation()
+        let sent = #"{"model": "softmax", "seed": 7, "layers": [8, 3], "rate": 2.50}"#
+        let attached = try conversation.attach(extra: #","settings":\#(sent)"#)
+        #expect(attached.ok, "\(attached)")
+        #expect(attached["settings"] == (try JSONValue(parsing: sent)))
+        #expect(try conversation.send(#"{"op":"close","reason":"interrupted"}"#).ok)
+
+        let resumed = try conversation.attach(extra: #","settings":{"seed":8}"#)
+        #expect(resumed["settings"] == (try JSONValue(parsing: sent)))
+        let stored = try Ledger.openReadOnly(path: conversation.ledgerPath).run(named: "r").settings
+        #expect(stored.json == #"{"model":"softmax","seed":7,"layers":[8,3],"rate":2.50}"#)
+
+        let refused = try Conversation().attach(extra: #","settings":[1]"#)
+        #expect(!refused.ok)
+        #expect(refused.code == "malformed")
+    }
 }

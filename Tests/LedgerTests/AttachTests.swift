@@ -12,23 +12,27 @@ struct AttachTests {
         let directory = try TemporaryDirectory()
         let ledger = try Ledger(path: directory.path())
         let first = try ledger.attach(
-            AttachRequest(run: "demo", defaultSchedule: try docSchedule(), targetSteps: 300, settings: #"{"seed":7}"#))
+            AttachRequest(
+                run: "demo", defaultSchedule: try docSchedule(), targetSteps: 300,
+                settings: try RunSettings(json: #"{"seed":7}"#)))
         #expect(first.createdRun)
         #expect(first.resumeStep == 0)
         #expect(first.checkpoint == nil)
-        #expect(first.settings == #"{"seed":7}"#)
+        #expect(first.settings.json == #"{"seed":7}"#)
         try logAndCommit(first, 0..<100)
         try logAndCommit(first, 100..<150)
         try first.close(reason: .interrupted)
         #expect(try ledger.runs().map(\.status) == [.interrupted])
 
         let second = try ledger.attach(
-            AttachRequest(run: "demo", defaultSchedule: nil, targetSteps: 400, settings: "ignored"))
+            AttachRequest(
+                run: "demo", defaultSchedule: nil, targetSteps: 400,
+                settings: try RunSettings(json: #"{"seed":8}"#)))
         #expect(!second.createdRun)
         #expect(second.resumeStep == 150)
         #expect(second.checkpoint?.step == 150)
         #expect(second.checkpoint?.state == stepState(150))
-        #expect(second.settings == #"{"seed":7}"#)
+        #expect(second.settings.json == #"{"seed":7}"#)
         #expect(second.schedule.canonicalJSON == (try docSchedule()).canonicalJSON)
         #expect(second.schedule.rate(at: 150).bitPattern == docRate(150).bitPattern)
         #expect(second.supersededRows == 0)
@@ -290,7 +294,7 @@ struct AttachTests {
         #expect(busy?.message.contains("pid \(probe.pid) on host gpu-node-7") == true, "\(busy?.message ?? "")")
         // Its heartbeat two minutes old (heartbeats are not history: no chain link covers
         // them): the 60 s lease has expired.
-        let stale = Timestamp.string(milliseconds: Timestamp.nowMilliseconds() - 120_000)
+        let stale = Timestamp(millisecondsSince1970: Timestamp.now().millisecondsSince1970 - 120_000)
         try sqlite3(path, "UPDATE segment SET heartbeat_at = '\(stale)' WHERE host = 'gpu-node-7'")
         let writer = try ledger.attach(try request("demo"))
         #expect(writer.resumeStep == 10)

@@ -139,7 +139,7 @@ struct CrashTests {
         func holder(start: Int64?) -> SegmentHolder? {
             SegmentHolder(
                 segmentID: 1, pid: probe.pid, host: me.host, processStart: start, bootID: me.bootID,
-                pidNamespace: me.pidNamespace, startedAt: "", heartbeatAt: Timestamp.now())
+                pidNamespace: me.pidNamespace, startedAt: "", heartbeatAt: Timestamp.now().description)
         }
         let actual = ProcessIdentity.startTicks(of: probe.pid)
         #expect(actual != nil)
@@ -148,8 +148,8 @@ struct CrashTests {
         // The same pid in another PID namespace is not that process: the lease decides.
         let elsewhere = SegmentHolder(
             segmentID: 1, pid: probe.pid, host: me.host, processStart: 1, bootID: me.bootID,
-            pidNamespace: "pid:[1]", startedAt: "", heartbeatAt: Timestamp.now())
-        let now = Timestamp.nowMilliseconds()
+            pidNamespace: "pid:[1]", startedAt: "", heartbeatAt: Timestamp.now().description)
+        let now = Timestamp.now().millisecondsSince1970
         #expect(elsewhere.liveness(store: nil, leaseTimeout: 60, nowMilliseconds: now).holdsRun)
         #expect(elsewhere.liveness(store: nil, leaseTimeout: 60, nowMilliseconds: now + 61_000) == .dead)
         probe.killHard()

@@ -120,8 +120,7 @@ struct FailureTests {
         try sqlite3(path, "UPDATE segment SET heartbeat_at = '\(stale)'")
         try writer.heartbeat()
         let detail = try ledger.run(named: "demo")
-        #expect(detail.segments[0].heartbeatAt != stale)
-        #expect(Timestamp.milliseconds(parsing: detail.segments[0].heartbeatAt) != nil)
+        #expect(detail.segments[0].heartbeatAt > Timestamp(stale)!)
         try writer.close(reason: .interrupted)
         try ledger.close()
         #expect(throws: (any Error).self) { try ledger.runs() }
@@ -135,8 +134,8 @@ struct FailureTests {
                 total + ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 366 : 365)
             } + [31, 28, 31, 30, 31, 30, 31, 31, 30, 31].reduce(0, +) + 24
         let milliseconds = ((days * 24 + 9) * 60 + 12) * 60_000 + 3_123
-        #expect(Timestamp.string(milliseconds: milliseconds) == "2026-11-25T09:12:03.123Z")
-        #expect(Timestamp.milliseconds(parsing: "2026-11-25T09:12:03.123Z") == milliseconds)
-        #expect(Timestamp.milliseconds(parsing: "2026-11-25 09:12:03") == nil)
+        #expect(Timestamp(millisecondsSince1970: milliseconds).description == "2026-11-25T09:12:03.123Z")
+        #expect(Timestamp("2026-11-25T09:12:03.123Z")?.millisecondsSince1970 == milliseconds)
+        #expect(Timestamp("2026-11-25 09:12:03") == nil)
     }
 }

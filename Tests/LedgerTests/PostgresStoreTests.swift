@@ -243,7 +243,8 @@ struct PostgresStoreTests {
                     seq: $0, step: $0 < 30 ? $0 : $0 - 10, rate: docRate($0), wallTime: $0 % 2 == 0 ? nil : 1.5)
             }
             let read = try fresh.ledger.store.write("import values") { tx in
-                let runID = try tx.insertRun(name: "imported", targetSteps: 40, settings: "{}", now: Timestamp.now())
+                let runID = try tx.insertRun(
+                    name: "imported", targetSteps: 40, settings: "{}", now: Timestamp.now().description)
                 try values.withUnsafeBufferPointer { try tx.insertImportedValues(runID: runID, values: $0) }
                 var seen: [String] = []
                 try tx.importedValues(runID: runID) {

@@ -124,7 +124,9 @@ struct SQLSurfaceTests {
         let directory = try TemporaryDirectory()
         let ledger = try Ledger(path: directory.path())
         let writer = try ledger.attach(
-            AttachRequest(run: "demo", defaultSchedule: try docSchedule(), targetSteps: 50, settings: #"{"seed":1}"#))
+            AttachRequest(
+                run: "demo", defaultSchedule: try docSchedule(), targetSteps: 50,
+                settings: try RunSettings(json: #"{"seed":1}"#)))
         try logAndCommit(writer, 0..<20)
         try writer.close(reason: .interrupted)
         let summary = try #require(try ledger.runs().first)
@@ -137,10 +139,12 @@ struct SQLSurfaceTests {
             summary.schedule
                 == #"{"module":"keras.optimizers.schedules","class_name":"InverseTimeDecay","config":{"initial_learning_rate":0.1,"decay_steps":1.0,"decay_rate":0.5,"staircase":false,"name":"InverseTimeDecay"},"registered_name":null}"#
         )
-        // ISO-8601 UTC with milliseconds.
-        #expect(summary.createdAt.count == 24 && summary.createdAt.hasSuffix("Z") && summary.createdAt.contains("T"))
+        // ISO-8601 UTC with milliseconds, as stored.
+        let createdAt = String(try sqlite3(directory.path(), "SELECT created_at FROM run").stdout.prefix(24))
+        #expect(summary.createdAt.description == createdAt)
+        #expect(summary.createdAt <= summary.updatedAt && summary.updatedAt <= Timestamp.now())
         let detail = try ledger.run(named: "demo")
-        #expect(detail.settings == #"{"seed":1}"#)
+        #expect(detail.settings.json == #"{"seed":1}"#)
         #expect(detail.segments.count == 1)
         #expect(detail.segments[0].pid == getpid())
         #expect(detail.schedules.count == 1 && detail.schedules[0].checksumMatches)

@@ -27,7 +27,7 @@ final class WriterFixture {
         let schedule = try TrainingRequest.defaultSchedule
         ledger = try Ledger(path: folder + "/ledger.sqlite", logger: logger)
         writer = try ledger.attach(
-            AttachRequest(run: "bench", defaultSchedule: schedule, targetSteps: 1 << 40, settings: "{}"))
+            AttachRequest(run: "bench", defaultSchedule: schedule, targetSteps: 1 << 40))
         rates = (0..<1000).map { schedule.rate(at: Int64($0)) }
         // The state `--model none` commits: a no-model checkpoint (68 bytes).
         state = try NullWorkload(settings: WorkloadSettings(model: .noModel)).encodeState()

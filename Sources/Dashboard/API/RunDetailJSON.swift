@@ -43,22 +43,23 @@ struct RunDetailJSON: Encodable, Sendable {
         run = RunJSON(
             outline: RunOutline(summary: detail.summary, segments: detail.segments, schedules: detail.schedules),
             audit: audit)
-        settings = detail.settings
+        settings = detail.settings.json
         segments = detail.segments.map(SegmentJSON.init)
         schedules = detail.schedules.map {
             Schedule(
                 id: $0.id, fromStep: $0.fromStep, config: $0.config, dtype: $0.dtype.rawValue,
-                createdAt: $0.createdAt, checksumMatches: $0.checksumMatches)
+                createdAt: $0.createdAt.description, checksumMatches: $0.checksumMatches)
         }
         latestCheckpoint = detail.latestCheckpoint.map {
             LatestCheckpoint(
-                step: $0.step, sha256: $0.sha256, bytes: $0.byteCount, createdAt: $0.createdAt, file: $0.file?.path)
+                step: $0.step, sha256: $0.sha256, bytes: $0.byteCount, createdAt: $0.createdAt.description,
+                file: $0.file?.path)
         }
         checkpoints = detail.checkpointCount
         loggedRows = detail.loggedRows
         supersededRows = detail.supersededRows
         events = detail.events.map {
-            Event(id: $0.id, at: $0.at, kind: $0.kind.rawValue, step: $0.step, message: $0.message)
+            Event(id: $0.id, at: $0.at.description, kind: $0.kind.rawValue, step: $0.step, message: $0.message)
         }
         chainHead = detail.chainHead
         marks = Self.marks(segments: detail.segments, schedules: detail.schedules)

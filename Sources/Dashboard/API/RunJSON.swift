@@ -24,9 +24,9 @@ struct RunJSON: Encodable, Sendable {
         targetSteps = summary.targetSteps
         schedule = summary.schedule
         dtype = summary.dtype.rawValue
-        createdAt = summary.createdAt
-        updatedAt = summary.updatedAt
-        lastHeartbeat = summary.lastHeartbeat
+        createdAt = summary.createdAt.description
+        updatedAt = summary.updatedAt.description
+        lastHeartbeat = summary.lastHeartbeat?.description
         restarts = max(0, outline.segments.count - 1)
         scheduleVersions = outline.schedules.count
         self.audit = audit

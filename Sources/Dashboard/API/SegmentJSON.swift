@@ -19,9 +19,9 @@ struct SegmentJSON: Encodable, Sendable {
         host = segment.host
         startStep = segment.startStep
         endStep = segment.endStep
-        startedAt = segment.startedAt
-        endedAt = segment.endedAt
-        heartbeatAt = segment.heartbeatAt
+        startedAt = segment.startedAt.description
+        endedAt = segment.endedAt?.description
+        heartbeatAt = segment.heartbeatAt.description
         endReason = segment.endReason?.rawValue
         rewoundFrom = segment.rewoundFrom
     }

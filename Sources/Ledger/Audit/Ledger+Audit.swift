@@ -71,13 +71,13 @@ extension Ledger {
         let timeline = LatestRecorded(schedules).intervals
         var chain = try ChainVerifier(tx, runID: runID, runName: name, committed: committed, window: nil)
 
-        // Segments: continuity.
-        let segments = try tx.segments(runID: runID).map(\.publicSegment)
+        // Segments: continuity. (Read as stored: a time edited by hand does not stop an audit.)
+        let segments = try tx.segments(runID: runID)
         checkSegments(segments, committed: committed, into: &findings)
 
         // Checkpoints: checksums, counter.
         // A file checkpoint's bytes are in the trainer's folder: a resume checks them there.
-        let checkpoints = try tx.checkpoints(runID: runID).map(\.checkpoint).reversed()
+        let checkpoints = try tx.checkpoints(runID: runID).reversed()
         for checkpoint in checkpoints where checkpoint.file == nil {
             if SHA256Hex.digest(checkpoint.state) != checkpoint.sha256 {
                 findings.add(
@@ -187,7 +187,7 @@ extension Ledger {
             chainHead: try tx.chainLinks(runID: runID, last: 1).last?.digest)
     }
 
-    private func checkSegments(_ segments: [RunSegment], committed: Int64, into findings: inout FindingCollector) {
+    private func checkSegments(_ segments: [StoredSegment], committed: Int64, into findings: inout FindingCollector) {
         guard let first = segments.first else { return }
         if first.startStep != 0 {
             findings.add(

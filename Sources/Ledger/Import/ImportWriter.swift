@@ -100,7 +100,7 @@ struct ImportWriter {
     }
 
     private static func time(_ seconds: Double) -> String {
-        guard seconds.isFinite, abs(seconds) < 1e12 else { return Timestamp.now() }
+        guard seconds.isFinite, abs(seconds) < 1e12 else { return Timestamp.now().description }
         return Timestamp.string(milliseconds: Int64((seconds * 1000).rounded()))
     }
 }

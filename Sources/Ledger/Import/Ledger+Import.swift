@@ -43,7 +43,7 @@ extension Ledger {
         do {
             return try store.write("import run \(name)") { tx in
                 try checkImport(tx, name: name)
-                var writer = try ImportWriter(tx, name: name, schedule: schedule, now: Timestamp.now())
+                var writer = try ImportWriter(tx, name: name, schedule: schedule, now: Timestamp.now().description)
                 try records { record in
                     try writer.add(record)
                     if writer.rows % 100_000 == 0 { progress?(writer.rows) }

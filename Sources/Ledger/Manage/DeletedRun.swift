@@ -12,6 +12,6 @@ public struct DeletedRun: Sendable, Hashable {
     public let checkpoints: Int64
     /// The digest of the run's last chain link, or nil when it had none.
     public let chainHead: String?
-    /// When it was deleted (ISO-8601 UTC).
-    public let deletedAt: String
+    /// When it was deleted.
+    public let deletedAt: Timestamp
 }

@@ -48,7 +48,7 @@ extension Ledger {
     public func renameRun(_ name: String, to newName: String) throws {
         let change = RunChange.rename(run: name, to: newName)
         try inChangeTransaction(change) { tx, run in
-            let now = Timestamp.now()
+            let now = Timestamp.now().description
             try tx.renameRun(id: run.id, to: newName, now: now)
             let me = ProcessIdentity.current
             try tx.recordEvent(
@@ -71,7 +71,8 @@ extension Ledger {
     public func addNote(toRun name: String, _ text: String) throws {
         try inChangeTransaction(.note(run: name, text: text)) { tx, run in
             try tx.recordEvent(
-                runID: run.id, segmentID: nil, at: Timestamp.now(), kind: .note, step: run.step, message: text)
+                runID: run.id, segmentID: nil, at: Timestamp.now().description, kind: .note, step: run.step,
+                message: text)
         }
     }
 

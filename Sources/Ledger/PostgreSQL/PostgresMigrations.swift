@@ -116,7 +116,7 @@ enum PostgresMigrations {
             try session.query(
                 """
                 INSERT INTO lrledger_migration (identifier, sha256, applied_at)
-                VALUES (\(migration.identifier), \(SHA256Hex.digest(migration.sql)), \(Timestamp.now()))
+                VALUES (\(migration.identifier), \(SHA256Hex.digest(migration.sql)), \(Timestamp.now().description))
                 """)
         }
         return (pending, inspection == .empty)

@@ -125,7 +125,7 @@ struct PostgresTransaction: LedgerTransaction {
             VALUES (\(deleted.name), \(deleted.status), \(deleted.step), \(record.targetSteps), \(record.schedule),
                 \(record.dtype), \(record.settings), \(record.createdAt), \(deleted.rateRows),
                 \(deleted.supersededRows), \(deleted.segments), \(deleted.checkpoints), \(deleted.chainHead),
-                \(deleted.deletedAt), \(Int64(record.pid)), \(record.host))
+                \(deleted.deletedAt.description), \(Int64(record.pid)), \(record.host))
             """)
         for table in [
             "imported_row", "imported_run", "rate_log", "rate_log_superseded", "checkpoint", "chain_link", "run_event",
@@ -421,10 +421,10 @@ struct PostgresTransaction: LedgerTransaction {
             """)
     }
 
-    func events(runID: Int64) throws -> [RunEvent] {
+    func events(runID: Int64) throws -> [StoredEvent] {
         try rows("SELECT id, segment_id, at, kind, step, message FROM run_event WHERE run_id = \(runID) ORDER BY id")
             .map { row in
-                RunEvent(
+                StoredEvent(
                     id: try row.get(0), segmentID: try row.get(1), at: try row.get(2),
                     kind: RunEvent.Kind(rawValue: try row.get(3)), step: try row.get(4), message: try row.get(5))
             }

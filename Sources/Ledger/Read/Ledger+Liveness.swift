@@ -13,7 +13,7 @@ extension Ledger {
         guard let holder = try tx.openSegments(runID: runID).last?.holder else { return (.crashed, nil) }
         switch holder.liveness(
             store: store.identity, leaseTimeout: configuration.leaseTimeout,
-            nowMilliseconds: Timestamp.nowMilliseconds())
+            nowMilliseconds: Timestamp.now().millisecondsSince1970)
         {
         case .alive: return (.running, holder.heartbeatAt)
         case .presumedAlive: return (.presumedRunning, holder.heartbeatAt)

@@ -17,11 +17,12 @@ extension Ledger {
     /// before it resumes.
     ///
     /// - parameter name: the run's name.
-    /// - throws: `LedgerError` `.runNotFound` naming the run.
-    public func summaryAndSettings(ofRun name: String) throws -> (summary: RunSummary, settings: String) {
+    /// - throws: `LedgerError` `.runNotFound` naming the run, `.corrupt` naming a stored
+    ///   time edited outside lrledger.
+    public func summaryAndSettings(ofRun name: String) throws -> (summary: RunSummary, settings: RunSettings) {
         try store.read("read run \(name)") { tx in
             guard let listing = try tx.runListing(named: name) else { throw runNotFound(name) }
-            return (try judged(tx, listing), listing.settings)
+            return (try judged(tx, listing), RunSettings(stored: listing.settings))
         }
     }
 
@@ -29,19 +30,21 @@ extension Ledger {
     /// latest checkpoint (with its state bytes), counts and events.
     ///
     /// - parameter name: the run's name.
-    /// - throws: `LedgerError` `.runNotFound` naming the run, or the store's failure.
+    /// - throws: `LedgerError` `.runNotFound` naming the run, `.corrupt` naming a stored
+    ///   time edited outside lrledger, or the store's failure.
     public func run(named name: String) throws -> RunDetail {
         try store.read("read run \(name)") { tx in
             guard let listing = try tx.runListing(named: name) else { throw runNotFound(name) }
             let head = try tx.chainLinks(runID: listing.id, last: 1).last
             let counts = try tx.rowCounts(runID: listing.id)
             return RunDetail(
-                summary: try judged(tx, listing), settings: listing.settings,
-                segments: try tx.segments(runID: listing.id).map(\.publicSegment),
+                summary: try judged(tx, listing), settings: RunSettings(stored: listing.settings),
+                segments: try tx.segments(runID: listing.id).map { try $0.publicSegment(run: name) },
                 schedules: try Self.scheduleVersions(tx, runID: listing.id, run: name),
-                latestCheckpoint: try tx.latestCheckpoint(runID: listing.id)?.checkpoint,
+                latestCheckpoint: try tx.latestCheckpoint(runID: listing.id)?.checkpoint(run: name),
                 checkpointCount: Int(counts.checkpoints), loggedRows: counts.rates, supersededRows: counts.superseded,
-                events: try tx.events(runID: listing.id), chainHead: head?.digest, chainLength: head?.seq ?? 0)
+                events: try tx.events(runID: listing.id).map { try $0.event(run: name) }, chainHead: head?.digest,
+                chainLength: head?.seq ?? 0)
         }
     }
 
@@ -60,7 +63,8 @@ extension Ledger {
         try store.read("read run \(name)") { tx in
             guard let listing = try tx.runListing(named: name) else { throw runNotFound(name) }
             return RunOutline(
-                summary: try judged(tx, listing), segments: try tx.segments(runID: listing.id).map(\.publicSegment),
+                summary: try judged(tx, listing),
+                segments: try tx.segments(runID: listing.id).map { try $0.publicSegment(run: name) },
                 schedules: try Self.scheduleVersions(tx, runID: listing.id, run: name))
         }
     }
@@ -128,7 +132,8 @@ extension Ledger {
             ScheduleVersion(
                 id: version.id, fromStep: version.fromStep, config: version.config,
                 dtype: try Self.dtype(version.dtype, run: name), sha256: version.sha256 ?? "",
-                createdAt: version.createdAt, checksumMatches: SHA256Hex.digest(version.config) == version.sha256)
+                createdAt: try Timestamp.stored(version.createdAt, run: name, column: "schedule_version.created_at"),
+                checksumMatches: SHA256Hex.digest(version.config) == version.sha256)
         }
     }
 
@@ -139,7 +144,11 @@ extension Ledger {
         return RunSummary(
             name: listing.name, status: status, step: listing.step, targetSteps: listing.targetSteps,
             schedule: listing.schedule ?? "", dtype: try Self.dtype(listing.dtype, run: listing.name),
-            createdAt: listing.createdAt, updatedAt: listing.updatedAt, lastHeartbeat: heartbeat)
+            createdAt: try Timestamp.stored(listing.createdAt, run: listing.name, column: "run.created_at"),
+            updatedAt: try Timestamp.stored(listing.updatedAt, run: listing.name, column: "run.updated_at"),
+            lastHeartbeat: try heartbeat.map {
+                try Timestamp.stored($0, run: listing.name, column: "segment.heartbeat_at")
+            })
     }
 
     static func dtype(_ text: String?, run: String) throws -> DType {

@@ -2,8 +2,8 @@
 public struct RunDetail: Sendable {
     /// The run as `runs()` lists it.
     public let summary: RunSummary
-    /// The opaque settings the trainer stored when it created the run.
-    public let settings: String
+    /// The settings the trainer stored when it created the run.
+    public let settings: RunSettings
     /// Every segment, oldest first: the restart history.
     public let segments: [RunSegment]
     /// Every schedule version, in the order they take effect.
@@ -25,7 +25,7 @@ public struct RunDetail: Sendable {
     public let chainLength: Int64
 
     public init(
-        summary: RunSummary, settings: String, segments: [RunSegment], schedules: [ScheduleVersion],
+        summary: RunSummary, settings: RunSettings, segments: [RunSegment], schedules: [ScheduleVersion],
         latestCheckpoint: Checkpoint?, checkpointCount: Int, loggedRows: Int64, supersededRows: Int64,
         events: [RunEvent], chainHead: String? = nil, chainLength: Int64 = 0
     ) {

@@ -41,8 +41,8 @@ public struct RunEvent: Sendable, Hashable {
     public let id: Int64
     /// The segment concerned, if any.
     public let segmentID: Int64?
-    /// When it happened (ISO-8601 UTC with milliseconds); `date` gives it as a `Date`.
-    public let at: String
+    /// When it happened.
+    public let at: Timestamp
     /// What happened.
     public let kind: Kind
     /// The step concerned, if any.
@@ -50,7 +50,7 @@ public struct RunEvent: Sendable, Hashable {
     /// One sentence saying what happened.
     public let message: String
 
-    public init(id: Int64, segmentID: Int64?, at: String, kind: Kind, step: Int64?, message: String) {
+    public init(id: Int64, segmentID: Int64?, at: Timestamp, kind: Kind, step: Int64?, message: String) {
         self.id = id
         self.segmentID = segmentID
         self.at = at

@@ -14,11 +14,11 @@ public struct RunSegment: Sendable, Hashable {
     /// The committed step when it ended; nil while open.
     public let endStep: Int64?
     /// When it attached.
-    public let startedAt: String
+    public let startedAt: Timestamp
     /// When it ended (for a crash: its last heartbeat); nil while open.
-    public let endedAt: String?
+    public let endedAt: Timestamp?
     /// Its last heartbeat (updated at each commit).
-    public let heartbeatAt: String
+    public let heartbeatAt: Timestamp
     /// Why it ended; nil while open.
     public let endReason: EndReason?
     /// The committed step before it rewound to its checkpoint, if it did.
@@ -26,7 +26,7 @@ public struct RunSegment: Sendable, Hashable {
 
     public init(
         id: Int64, pid: Int32, host: String, processStart: Int64?, startStep: Int64, endStep: Int64?,
-        startedAt: String, endedAt: String?, heartbeatAt: String, endReason: EndReason?, rewoundFrom: Int64?
+        startedAt: Timestamp, endedAt: Timestamp?, heartbeatAt: Timestamp, endReason: EndReason?, rewoundFrom: Int64?
     ) {
         self.id = id
         self.pid = pid

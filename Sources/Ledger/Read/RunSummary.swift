@@ -9,7 +9,7 @@ public struct RunSummary: Sendable, Hashable {
     /// cannot be checked but its heartbeat is within the lease, `crashed` once it is gone).
     public let status: RunStatus
     /// The open segment's last heartbeat, when a segment is open.
-    public let lastHeartbeat: String?
+    public let lastHeartbeat: Timestamp?
     /// The committed step counter: the next update uses `schedule(step)`.
     public let step: Int64
     /// The target step count the last attach asked for.
@@ -18,14 +18,14 @@ public struct RunSummary: Sendable, Hashable {
     public let schedule: String
     /// The schedule's dtype.
     public let dtype: DType
-    /// When the run was created (ISO-8601 UTC with milliseconds).
-    public let createdAt: String
-    /// When the run last changed (ISO-8601 UTC with milliseconds).
-    public let updatedAt: String
+    /// When the run was created.
+    public let createdAt: Timestamp
+    /// When the run last changed.
+    public let updatedAt: Timestamp
 
     public init(
         name: String, status: RunStatus, step: Int64, targetSteps: Int64, schedule: String, dtype: DType,
-        createdAt: String, updatedAt: String, lastHeartbeat: String? = nil
+        createdAt: Timestamp, updatedAt: Timestamp, lastHeartbeat: Timestamp? = nil
     ) {
         self.lastHeartbeat = lastHeartbeat
         self.name = name

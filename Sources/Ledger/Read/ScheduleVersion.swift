@@ -13,12 +13,12 @@ public struct ScheduleVersion: Sendable, Hashable {
     /// The recorded lowercase hex SHA-256 of `config`.
     public let sha256: String
     /// When it was recorded.
-    public let createdAt: String
+    public let createdAt: Timestamp
     /// False when `config` no longer matches `sha256` (edited outside lrledger).
     public let checksumMatches: Bool
 
     public init(
-        id: Int64, fromStep: Int64, config: String, dtype: DType, sha256: String, createdAt: String,
+        id: Int64, fromStep: Int64, config: String, dtype: DType, sha256: String, createdAt: Timestamp,
         checksumMatches: Bool
     ) {
         self.id = id

@@ -46,7 +46,7 @@ enum LedgerMigrations {
                 try db.execute(sql: checksumTableSQL)
                 try db.execute(
                     sql: "INSERT INTO lrledger_migration (identifier, sha256, applied_at) VALUES (?, ?, ?)",
-                    arguments: [migration.identifier, checksum, Timestamp.now()])
+                    arguments: [migration.identifier, checksum, Timestamp.now().description])
             }
         }
         return migrator

@@ -109,7 +109,7 @@ struct SQLiteTransaction: LedgerTransaction {
             arguments: [
                 deleted.name, deleted.status, deleted.step, record.targetSteps, record.schedule, record.dtype,
                 record.settings, record.createdAt, deleted.rateRows, deleted.supersededRows, deleted.segments,
-                deleted.checkpoints, deleted.chainHead, deleted.deletedAt, Int64(record.pid), record.host,
+                deleted.checkpoints, deleted.chainHead, deleted.deletedAt.description, Int64(record.pid), record.host,
             ])
         try db.execute(sql: "DELETE FROM rate_block WHERE run_id = ?", arguments: [id])
         try deleteRatesWithoutTriggers(sql: "DELETE FROM rate_log WHERE run_id = ?", arguments: [id])
@@ -419,12 +419,12 @@ struct SQLiteTransaction: LedgerTransaction {
             arguments: [runID, segmentID, time, kind.rawValue, step, message])
     }
 
-    func events(runID: Int64) throws -> [RunEvent] {
+    func events(runID: Int64) throws -> [StoredEvent] {
         try Row.fetchAll(
             db, sql: "SELECT id, segment_id, at, kind, step, message FROM run_event WHERE run_id = ? ORDER BY id",
             arguments: [runID]
         ).map {
-            RunEvent(
+            StoredEvent(
                 id: try $0.value("id"), segmentID: try $0.value("segment_id"), at: try $0.value("at"),
                 kind: RunEvent.Kind(rawValue: try $0.value("kind")), step: try $0.value("step"),
                 message: try $0.value("message"))

@@ -117,7 +117,7 @@ protocol LedgerTransaction {
         runID: Int64, segmentID: Int64?, at time: String, kind: RunEvent.Kind, step: Int64?, message: String)
         throws
     /// The run's events, in order.
-    func events(runID: Int64) throws -> [RunEvent]
+    func events(runID: Int64) throws -> [StoredEvent]
 
     // MARK: Imported runs
 

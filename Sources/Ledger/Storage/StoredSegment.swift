@@ -17,10 +17,15 @@ struct StoredSegment {
     var endReason: String?
 
     /// The segment as the public API shows it.
-    var publicSegment: RunSegment {
+    ///
+    /// - parameter run: the run's name, for the message of a time that does not parse.
+    /// - throws: `LedgerError` `.corrupt` naming a time edited outside lrledger.
+    func publicSegment(run: String) throws -> RunSegment {
         RunSegment(
             id: id, pid: pid, host: host, processStart: processStart, startStep: startStep, endStep: endStep,
-            startedAt: startedAt, endedAt: endedAt, heartbeatAt: heartbeatAt,
+            startedAt: try Timestamp.stored(startedAt, run: run, column: "segment.started_at"),
+            endedAt: try endedAt.map { try Timestamp.stored($0, run: run, column: "segment.ended_at") },
+            heartbeatAt: try Timestamp.stored(heartbeatAt, run: run, column: "segment.heartbeat_at"),
             endReason: endReason.flatMap(EndReason.init(rawValue:)), rewoundFrom: rewoundFrom)
     }
 

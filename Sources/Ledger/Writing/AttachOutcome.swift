@@ -7,7 +7,7 @@ struct AttachOutcome {
     var resumeStep: Int64
     var schedule: any LearningRateSchedule
     var checkpoint: Checkpoint?
-    var settings: String
+    var settings: RunSettings
     var targetSteps: Int64
     var createdRun: Bool
     var scheduleChanged: Bool

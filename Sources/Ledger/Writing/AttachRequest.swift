@@ -6,7 +6,7 @@ import Schedules
 /// ```swift
 /// let request = AttachRequest(
 ///     run: "demo", schedule: nil, defaultSchedule: try InverseTimeDecay(...), targetSteps: 10_000,
-///     settings: #"{"model":"softmax","seed":7}"#)
+///     settings: try RunSettings(json: #"{"model":"softmax","seed":7}"#))
 /// ```
 public struct AttachRequest: Sendable {
     /// Whether the attach may, must or must not create the run.
@@ -38,10 +38,10 @@ public struct AttachRequest: Sendable {
     public var allowScheduleChange: Bool
     /// The run's target step count, stored (and updated on resume) for reports. >= 0.
     public var targetSteps: Int64
-    /// Opaque text the trainer stores when the run is created (JSON of model, seed,
-    /// batch size, ...). Ignored when the run exists: `RunWriter.settings` then
-    /// returns the stored text, for the trainer to compare.
-    public var settings: String
+    /// The settings the trainer stores when the run is created (a JSON object of model,
+    /// seed, batch size, ...). Ignored when the run exists: `RunWriter.settings` then
+    /// returns the stored ones, for the trainer to compare. Default `.empty`.
+    public var settings: RunSettings
     /// Where the run's file checkpoints live. When given, the attach checks each file
     /// checkpoint's size and SHA-256 before resuming from it, and falls back past any
     /// that is missing or damaged (a recorded rewind). When nil, file references are
@@ -80,7 +80,7 @@ public struct AttachRequest: Sendable {
     public init(
         run: String, schedule: (any LearningRateSchedule)? = nil,
         defaultSchedule: (any LearningRateSchedule)? = nil, allowScheduleChange: Bool = false,
-        targetSteps: Int64, settings: String = "{}", creation: Creation = .allowed, logEvery: Int64? = nil,
+        targetSteps: Int64, settings: RunSettings = .empty, creation: Creation = .allowed, logEvery: Int64? = nil,
         checkpointFolder: CheckpointFolder? = nil
     ) {
         self.creation = creation

@@ -11,15 +11,15 @@ public struct Checkpoint: Sendable, Hashable {
     public let state: [UInt8]
     /// Lowercase hex SHA-256 of the state (of the file, for a file checkpoint).
     public let sha256: String
-    /// When it was committed (ISO-8601 UTC with milliseconds).
-    public let createdAt: String
+    /// When it was committed.
+    public let createdAt: Timestamp
     /// The file holding the state, or nil when it is inline.
     public let file: CheckpointFile?
     /// The trainer's small JSON committed with the checkpoint (epoch, data position), if any.
     public let trainerState: String?
 
     public init(
-        step: Int64, state: [UInt8], sha256: String, createdAt: String, file: CheckpointFile? = nil,
+        step: Int64, state: [UInt8], sha256: String, createdAt: Timestamp, file: CheckpointFile? = nil,
         trainerState: String? = nil
     ) {
         self.step = step

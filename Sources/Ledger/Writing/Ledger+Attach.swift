@@ -126,7 +126,7 @@ extension Ledger {
     struct AttachPlan {
         var runID: Int64
         var committed: Int64
-        var settings: String
+        var settings: RunSettings
         var deadHolders: [SegmentHolder]
         var checkpoint: Checkpoint?
         var discarded: [DiscardedCheckpoint]
@@ -155,7 +155,7 @@ extension Ledger {
         }
         let runID = run.id
         let committed = run.step
-        let settings = run.settings
+        let settings = RunSettings(stored: run.settings)
         let deadHolders = try deadSegmentHolders(tx, runName: request.run, runID: runID)
         try checkScheduleChecksums(tx, runName: request.run, runID: runID)
         let (checkpoint, discarded) = try usableCheckpoint(
@@ -198,7 +198,7 @@ extension Ledger {
     }
 
     private func attachInTransaction(_ tx: any LedgerTransaction, _ request: AttachRequest) throws -> AttachOutcome {
-        let now = Timestamp.now()
+        let now = Timestamp.now().description
         guard let plan = try planAttach(tx, request) else {
             return try createRun(tx, request, now: now)
         }
@@ -272,7 +272,7 @@ extension Ledger {
                 "no run named \(request.run) in \(location); give a schedule to create it, or check the name")
         }
         let runID = try tx.insertRun(
-            name: request.run, targetSteps: request.targetSteps, settings: request.settings, now: now)
+            name: request.run, targetSteps: request.targetSteps, settings: request.settings.json, now: now)
         try insertSchedule(tx, runID: runID, schedule: schedule, from: 0, now: now)
         let me = request.identity
         let segmentID = try openSegment(
@@ -306,7 +306,7 @@ extension Ledger {
     ///
     /// - throws: `LedgerError` `.runBusy`, naming the live writer's pid and host.
     func deadSegmentHolders(_ tx: any LedgerTransaction, runName: String, runID: Int64) throws -> [SegmentHolder] {
-        let nowMilliseconds = Timestamp.nowMilliseconds()
+        let nowMilliseconds = Timestamp.now().millisecondsSince1970
         return try tx.openSegments(runID: runID).map { segment in
             let holder = segment.holder
             if holder.liveness(
@@ -330,7 +330,7 @@ extension Ledger {
         for holder in holders {
             _ = try tx.closeSegment(id: holder.segmentID, endStep: committed, endedAt: nil, reason: .crashed)
             try tx.recordEvent(
-                runID: runID, segmentID: holder.segmentID, at: Timestamp.now(), kind: .crashDetected,
+                runID: runID, segmentID: holder.segmentID, at: Timestamp.now().description, kind: .crashDetected,
                 step: committed,
                 message:
                     "segment \(holder.segmentID) was left open by \(holder.description), which is gone; closed as crashed at step \(committed)"
@@ -370,7 +370,7 @@ extension Ledger {
         discardDamagedInline: Bool
     ) throws -> (Checkpoint?, [DiscardedCheckpoint]) {
         var discarded: [DiscardedCheckpoint] = []
-        let stored = try tx.checkpoints(runID: runID).map(\.checkpoint)
+        let stored = try tx.checkpoints(runID: runID).map { try $0.checkpoint(run: runName) }
         for checkpoint in stored {
             let problem: CheckpointFolder.Problem?
             if let file = checkpoint.file {

@@ -94,7 +94,7 @@ extension RunWriter {
         try checkPromisedSteps(count: count, upTo: step)
         let checksum = checkpoint.map(\.sha256)
         let link = makeCommitLink(count: count, step: step, checksum: checksum)
-        let now = Timestamp.now()
+        let now = Timestamp.now().description
         let expectedStep = committedStep
         let stored = checkpoint.map { checkpoint in
             var stored = StoredCheckpoint(
@@ -144,7 +144,7 @@ extension RunWriter {
         lock.lock()
         defer { lock.unlock() }
         try checkOpen("refresh the heartbeat")
-        let now = Timestamp.now()
+        let now = Timestamp.now().description
         try store.write("refresh the heartbeat of run \(runName)") { tx in try touchSegment(tx, now: now) }
     }
 
@@ -176,7 +176,7 @@ extension RunWriter {
                 "closing with uncommitted rows; they are dropped",
                 metadata: ["run": "\(runName)", "rows": "\(buffer.count)", "step": "\(committedStep)"])
         }
-        let now = Timestamp.now()
+        let now = Timestamp.now().description
         let step = committedStep
         var closedChain = chain
         try store.write("close segment \(segmentID) of run \(runName)") { tx in

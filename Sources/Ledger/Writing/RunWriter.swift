@@ -46,7 +46,7 @@ public final class RunWriter: @unchecked Sendable {
     /// The checkpoint resumed from (the latest one), or nil when the run has none.
     public let checkpoint: Checkpoint?
     /// The settings stored when the run was created, for the trainer to compare.
-    public let settings: String
+    public let settings: RunSettings
     /// The run's target step count, as updated by this attach.
     public let targetSteps: Int64
     /// True when this attach created the run.

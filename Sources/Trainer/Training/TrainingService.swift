@@ -94,7 +94,7 @@ public final class TrainingService: Service, @unchecked Sendable {
                 "run \(request.run) does not exist, and a target of 0 steps would create it with nothing trained; give the number of steps to train it to"
             )
         }
-        let storedSettings = try existing.map { try WorkloadSettings(jsonText: $0.settings) }
+        let storedSettings = try existing.map { try WorkloadSettings(jsonText: $0.settings.json) }
         let settings = try request.settings.resolve(against: storedSettings)
         var workload = try makeWorkload(settings: settings, maximumStateBytes: Ledger.maximumCheckpointBytes)
         let requested = request.schedule
@@ -115,7 +115,8 @@ public final class TrainingService: Service, @unchecked Sendable {
         var attachRequest = AttachRequest(
             run: request.run, schedule: request.schedule, defaultSchedule: try TrainingRequest.defaultSchedule,
             allowScheduleChange: request.allowScheduleChange, targetSteps: request.targetSteps,
-            settings: workload.settings.jsonText(), creation: request.creation, logEvery: request.logEvery)
+            settings: try RunSettings(json: workload.settings.jsonText()), creation: request.creation,
+            logEvery: request.logEvery)
         attachRequest.discardDamagedCheckpoints = request.discardDamagedCheckpoints
         // The attach refuses in its own transaction, writing nothing (and a ledger not
         // made yet is made only when the attach is not refused).
@@ -185,7 +186,7 @@ public final class TrainingService: Service, @unchecked Sendable {
     /// exist or cannot be read yet, and whether it certainly does not exist (false for a
     /// ledger this build migrates with its first write, the attach, which checks then).
     private func existingRun(named name: String) throws -> (
-        run: (summary: RunSummary, settings: String)?, missing: Bool
+        run: (summary: RunSummary, settings: RunSettings)?, missing: Bool
     ) {
         do {
             return (try ledger.summaryAndSettings(ofRun: name), false)

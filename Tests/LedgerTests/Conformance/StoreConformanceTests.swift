@@ -65,10 +65,10 @@ struct StoreConformanceTests {
         #expect(throws: Abort.self) {
             try fresh.ledger.store.write("test an abort") { tx in
                 let runID = try #require(try tx.run(named: "demo")?.id)
-                #expect(try tx.advanceRun(id: runID, from: 10, to: 20, now: Timestamp.now()))
+                #expect(try tx.advanceRun(id: runID, from: 10, to: 20, now: Timestamp.now().description))
                 let rows = (10..<20).map { LoggedRate(step: $0, rate: docRate($0), loss: 0, hasLoss: false) }
                 try rows.withUnsafeBufferPointer { try tx.insertRates(runID: runID, rows: $0) }
-                _ = try tx.insertRun(name: "other", targetSteps: 1, settings: "{}", now: Timestamp.now())
+                _ = try tx.insertRun(name: "other", targetSteps: 1, settings: "{}", now: Timestamp.now().description)
                 throw Abort()
             }
         }
