@@ -85,7 +85,7 @@ public struct Dashboard: Sendable {
     func outline(_ name: String) async throws -> RunOutline {
         let ledger = ledger
         do {
-            return try await Offload.run { try ledger.outline(ofRun: name) }
+            return try await ledger.perform { try $0.outline(ofRun: name) }
         } catch let error as LedgerError where error.code == .runNotFound {
             throw APIError(.notFound, "no run named \(name)")
         }
@@ -124,7 +124,7 @@ public struct Dashboard: Sendable {
         let report: AuditReport
         do {
             let ledger = ledger
-            report = try await Offload.run { try ledger.audit(run: summary.name) }
+            report = try await ledger.perform { try $0.audit(run: summary.name) }
         } catch let error as LedgerError where error.code == .runNotFound {
             throw APIError(.notFound, "no run named \(summary.name)")
         }

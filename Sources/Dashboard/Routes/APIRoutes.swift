@@ -41,7 +41,7 @@ struct APIRoutes {
     func runs() async throws -> Response {
         var result: [RunJSON] = []
         let ledger = dashboard.ledger
-        for summary in try await Offload.run({ try ledger.runs() }) {
+        for summary in try await ledger.perform({ try $0.runs() }) {
             // A run deleted between the two reads is left out.
             guard let outline = try? await dashboard.outline(summary.name) else { continue }
             let verdict = await dashboard.verdict(outline.summary)
@@ -61,7 +61,7 @@ struct APIRoutes {
         } else {
             let ledger = dashboard.ledger
             do {
-                detail = try await Offload.run { try ledger.run(named: name) }
+                detail = try await ledger.perform { try $0.run(named: name) }
             } catch let error as LedgerError where error.code == .runNotFound {
                 throw APIError(.notFound, "no run named \(name)")
             }
@@ -82,7 +82,7 @@ struct APIRoutes {
             throw APIError(.badRequest, "buckets must be from 1 to \(SeriesBucket.maximumCount); got \(buckets)")
         }
         let ledger = dashboard.ledger
-        let result = try await Offload.run { try ledger.series(run: name, from: from, to: to, buckets: Int(buckets)) }
+        let result = try await ledger.perform { try $0.series(run: name, from: from, to: to, buckets: Int(buckets)) }
         return JSONBody.response(
             SeriesJSON(
                 run: name, from: from, to: to, origin: SeriesBucket.origin(from: from, to: to, buckets: Int(buckets)),
@@ -94,7 +94,7 @@ struct APIRoutes {
         let entry = try await dashboard.audit(outline.summary)
         let report = entry.report
         let ledger = dashboard.ledger
-        let differences = try await Offload.run { try Self.differences(report, outline: outline, ledger: ledger) }
+        let differences = try await ledger.perform { try Self.differences(report, outline: outline, ledger: $0) }
         return JSONBody.response(
             AuditJSON(
                 run: name, verdict: entry.verdict, segmentsChecked: report.segmentsChecked,

@@ -20,6 +20,9 @@ enum PostgresMigrations {
     /// The advisory lock key every write transaction takes ("lrledger" + "w").
     static let writeLock: Int64 = 0x6C72_6C65_6467_6572 & 0x7FFF_FFFF_FFFF_FF00 | 0x77
 
+    /// The oldest server lrledger runs on (`server_version_num` of PostgreSQL 14.0).
+    static let minimumServerVersion: Int64 = 140_000
+
     /// The bookkeeping table, created by the code with the first migration.
     static let tableSQL = """
         CREATE TABLE IF NOT EXISTS lrledger_migration (
@@ -52,12 +55,19 @@ enum PostgresMigrations {
                 (SELECT count(*) FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
                     WHERE c.relkind IN ('r', 'v', 'm', 'p', 'f')
                         AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-                        AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%')
+                        AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'),
+                current_setting('server_version_num')::bigint, current_setting('server_version')
             """
         ).rows.first
         guard let found = found?.makeRandomAccess() else { return .empty }
         let hasTable = try found.get(0, as: Bool.self)
         let tables = try found.get(1, as: Int64.self)
+        guard try found.get(2, as: Int64.self) >= minimumServerVersion else {
+            throw LedgerError(
+                .cannotOpen,
+                "\(url.server) runs PostgreSQL \(try found.get(3, as: String.self)), and lrledger needs PostgreSQL 14 or newer (a commit whose answer is lost is settled with pg_terminate_backend's timeout); upgrade the server: lrledger left the database unchanged"
+            )
+        }
         guard hasTable else {
             if tables == 0 { return .empty }
             throw LedgerError(

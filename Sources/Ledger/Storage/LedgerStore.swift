@@ -13,8 +13,10 @@
 /// synchronous closure on its own connection; an asynchronous body would not fit in it.
 /// A store over an asynchronous driver (PostgresNIO) runs each transaction on a
 /// connection of its own and waits for it on the calling thread, never on one of the
-/// driver's event loops. The per-step `log` never reaches a store: it is an in-memory
-/// append.
+/// driver's event loops; a commit is one round trip (`commit`), so a trainer waits once
+/// per commit. The per-step `log` never reaches a store: it is an in-memory append.
+/// Callers in Swift concurrency reach the ledger through `Ledger.perform`, which runs
+/// these calls off the cooperative pool.
 protocol LedgerStore: AnyObject, Sendable {
     /// What a message names the store by: a file path, or a server URL without its password.
     var location: String { get }
