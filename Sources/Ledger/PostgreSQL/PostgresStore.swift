@@ -144,13 +144,9 @@ final class PostgresStore: LedgerStore, @unchecked Sendable {
 
     func write<T>(_ action: @autoclosure () -> String, _ body: (any LedgerTransaction) throws -> T) throws -> T {
         let action = action()
-        guard !isReadOnly else {
-            throw LedgerError(
-                .readOnly, "cannot \(action): \(url.location) was opened read-only; open it read-write to change it")
-        }
         lock.lock()
         defer { lock.unlock() }
-        if !isMigrated { try migrate(action) }
+        try prepareWrite(action)
         let session = try beginWithRetry(action, "BEGIN ISOLATION LEVEL READ COMMITTED")
         let transactionID: String
         let result: T
@@ -187,13 +183,9 @@ final class PostgresStore: LedgerStore, @unchecked Sendable {
     /// commit is done. Not stored: it never will be, and it is sent again, twice at most.
     func commit(_ commit: StoredCommit, _ action: @autoclosure () -> String) throws -> [String] {
         let action = action()
-        guard !isReadOnly else {
-            throw LedgerError(
-                .readOnly, "cannot \(action): \(url.location) was opened read-only; open it read-write to change it")
-        }
         lock.lock()
         defer { lock.unlock() }
-        if !isMigrated { try migrate(action) }
+        try prepareWrite(action)
         let call = PostgresCommitCall.query(commit)
         var losses = 0
         while true {
@@ -264,6 +256,16 @@ final class PostgresStore: LedgerStore, @unchecked Sendable {
             .storeFailure,
             "cannot \(action): the connection to \(url.location) was lost during the commit and whether it was stored is unknown (\(reason)); resume the run: the next attach reads the committed step from the server and continues from it, so nothing is committed twice"
         )
+    }
+
+    /// Refuses a write on a read-only store, and makes the ledger on the first write.
+    /// Called with the lock held.
+    private func prepareWrite(_ action: String) throws {
+        guard !isReadOnly else {
+            throw LedgerError(
+                .readOnly, "cannot \(action): \(url.location) was opened read-only; open it read-write to change it")
+        }
+        if !isMigrated { try migrate(action) }
     }
 
     /// Decides a COMMIT whose answer was lost with the connection: asks the server, on
