@@ -192,6 +192,20 @@ def test_run_page_marks_each_restart_and_schedule_change(server, browser):
     assert severe_console_errors(browser) == []
 
 
+def test_run_page_fits_a_narrow_window(server, browser):
+    """A long event message (the schedule's JSON, one word) wraps instead of widening
+    the page past the window."""
+    browser.set_window_size(1000, 1800)
+    try:
+        browser.get(server + "/runs/killed")
+        wait_for(lambda: "keras.optimizers.schedules" in text_of(browser, "events"), 20, "the events table")
+        overflow = browser.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"the run page scrolls sideways by {overflow} px in a 1000 px window"
+    finally:
+        browser.set_window_size(1400, 1800)
+
+
 def test_audit_panel_shows_the_tampered_rate(server, browser):
     browser.get(server + "/runs/tampered")
     wait_for(lambda: "finding" in text_of(browser, "audit-verdict"), 30, "the audit verdict")

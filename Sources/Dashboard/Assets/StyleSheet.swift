@@ -25,6 +25,7 @@ enum StyleSheet {
         th.sorted-asc::after { content: " \25B2"; } th.sorted-desc::after { content: " \25BC"; }
         .num { text-align: right; font-variant-numeric: tabular-nums; }
         td.name { overflow-wrap: anywhere; min-width: 9em; max-width: 320px; }
+        #events td:last-child { overflow-wrap: anywhere; }
         .muted { color: var(--muted); }
         .error { color: var(--bad); }
         .status { display: inline-block; padding: 0 7px; border-radius: 10px; font-size: 12px; border: 1px solid var(--line); }
