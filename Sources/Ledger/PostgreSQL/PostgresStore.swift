@@ -21,6 +21,12 @@ import PostgresNIO
 /// lock was granted. The lock waits at most the configured busy timeout (`lock_timeout`).
 /// Reads run at REPEATABLE READ, READ ONLY: a consistent snapshot, never blocked.
 ///
+/// **A writer's commit is one statement.** `commit` sends the whole commit as one call of
+/// `lrledger_commit` (see `PostgresCommitCall`), which takes the same lock and checks the
+/// same fences in the server: one round trip, and no transaction left open on the server
+/// while the writer waits for the answer. A commit whose answer was lost is settled by
+/// ending the lost session's server process and looking for the commit's chain link.
+///
 /// **A lost connection never commits twice.** A write that fails before its body runs
 /// (connecting, BEGIN, the lock) is retried on a fresh connection, twice at most. One
 /// that fails in its body was rolled back by the server with the connection: nothing is
