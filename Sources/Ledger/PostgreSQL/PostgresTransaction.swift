@@ -90,11 +90,6 @@ struct PostgresTransaction: LedgerTransaction {
             """)
     }
 
-    func advanceRun(id: Int64, from expected: Int64, to step: Int64, now: String) throws -> Bool {
-        try session.execute(
-            "UPDATE run SET step = \(step), updated_at = \(now) WHERE id = \(id) AND step = \(expected)") == 1
-    }
-
     func setRunStatus(id: Int64, _ status: RunStatus, now: String) throws {
         try session.execute("UPDATE run SET status = \(status.rawValue), updated_at = \(now) WHERE id = \(id)")
     }
@@ -379,30 +374,6 @@ struct PostgresTransaction: LedgerTransaction {
 
     func hasCheckpoint(runID: Int64, step: Int64) throws -> Bool {
         try exists("SELECT EXISTS (SELECT 1 FROM checkpoint WHERE run_id = \(runID) AND step = \(step))")
-    }
-
-    func insertCheckpoint(_ checkpoint: StoredCheckpoint, runID: Int64) throws {
-        try session.execute(
-            """
-            INSERT INTO checkpoint (run_id, step, state, sha256, segment_id, created_at, file, file_size, trainer_state)
-            VALUES (\(runID), \(checkpoint.step), \(ByteBuffer(bytes: checkpoint.state)), \(checkpoint.sha256),
-                \(checkpoint.segmentID), \(checkpoint.createdAt), \(checkpoint.file), \(checkpoint.fileSize),
-                \(checkpoint.trainerState))
-            ON CONFLICT (run_id, step) DO UPDATE SET state = excluded.state, sha256 = excluded.sha256,
-                segment_id = excluded.segment_id, created_at = excluded.created_at, file = excluded.file,
-                file_size = excluded.file_size, trainer_state = excluded.trainer_state
-            """)
-    }
-
-    func pruneCheckpoints(runID: Int64, keep: Int) throws -> [String] {
-        try rows(
-            """
-            DELETE FROM checkpoint WHERE run_id = \(runID) AND step < (
-                SELECT step FROM checkpoint WHERE run_id = \(runID) ORDER BY step DESC LIMIT 1
-                OFFSET \(Int64(keep - 1)))
-            RETURNING file
-            """
-        ).compactMap { try $0.get(0, as: String?.self) }
     }
 
     func deleteCheckpoint(runID: Int64, step: Int64) throws {

@@ -168,6 +168,35 @@ final class SQLiteStore: LedgerStore, @unchecked Sendable {
     }
 
     func write<T>(_ action: @autoclosure () -> String, _ body: (any LedgerTransaction) throws -> T) throws -> T {
+        try writeTransaction(action(), body)
+    }
+
+    /// A writer's commit as one write transaction of its writes in turn: the heartbeat
+    /// with the segment's fence, the step counter with its own, the rows (the hot path:
+    /// one prepared statement bound row by row), the checkpoint and its pruning, the
+    /// chain link.
+    func commit(_ commit: StoredCommit, _ action: @autoclosure () -> String) throws -> [String] {
+        try writeTransaction(action()) { tx in
+            guard try tx.touchSegment(id: commit.segmentID, now: commit.now) else { throw CommitRefusal.segmentClosed }
+            guard try tx.advanceRun(id: commit.runID, from: commit.expectedStep, to: commit.step, now: commit.now)
+            else { throw CommitRefusal.stepMoved }
+            if !commit.rows.isEmpty {
+                try tx.insertRates(runID: commit.runID, rows: commit.rows)
+            }
+            var dropped: [String] = []
+            if let checkpoint = commit.checkpoint {
+                try tx.insertCheckpoint(checkpoint, runID: commit.runID)
+                dropped = try tx.pruneCheckpoints(runID: commit.runID, keep: commit.keepCheckpoints)
+            }
+            try tx.insertChainLink(commit.link, runID: commit.runID, at: commit.now)
+            return dropped
+        }
+    }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction on the writer connection.
+    private func writeTransaction<T>(_ action: @autoclosure () -> String, _ body: (SQLiteTransaction) throws -> T)
+        throws -> T
+    {
         guard !isReadOnly else {
             throw LedgerError(
                 .readOnly, "cannot \(action()): \(path) was opened read-only; open it read-write to change it")

@@ -46,10 +46,9 @@ protocol LedgerStore: AnyObject, Sendable {
     ///   translated, or what `body` throws.
     func write<T>(_ action: @autoclosure () -> String, _ body: (any LedgerTransaction) throws -> T) throws -> T
 
-    /// Makes one writer's commit (see `StoredCommit`): all of it, or nothing.
-    ///
-    /// The default runs it as one `write` of the transaction's own writes. A store whose
-    /// statements each cost a round trip sends it whole instead, with the same fences.
+    /// Makes one writer's commit (see `StoredCommit`): all of it, or nothing, behind the
+    /// write lock and the commit's two fences. SQLite runs it as one write transaction of
+    /// a few statements; PostgreSQL sends it whole, one round trip.
     ///
     /// - returns: the files of the checkpoints pruned, for the writer to delete.
     /// - throws: `CommitRefusal` at a fence, `DuplicateStep`, or what `write` throws.

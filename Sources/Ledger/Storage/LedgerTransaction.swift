@@ -2,9 +2,9 @@
 /// vocabulary the ledger's rules use to speak to storage.
 ///
 /// Every method is one statement or a few, with no decision in it: the rules decide,
-/// the store stores. Compare-and-set writes (`advanceRun`, `touchSegment`,
-/// `closeSegment`) return whether they applied, so the rules can fence a writer that
-/// lost its segment. Runs, segments and schedule versions are named by the ids the
+/// the store stores. Compare-and-set writes (`touchSegment`, `closeSegment`) return
+/// whether they applied, so the rules can fence a writer that lost its segment; a
+/// writer's commit, with its own fences, is one call of `LedgerStore.commit`. Runs, segments and schedule versions are named by the ids the
 /// store gave them.
 protocol LedgerTransaction {
     // MARK: Runs
@@ -23,8 +23,6 @@ protocol LedgerTransaction {
     func insertRun(name: String, targetSteps: Int64, settings: String, now: String) throws -> Int64
     /// Sets the run's counter, status and target, as an attach does.
     func updateRun(id: Int64, step: Int64, status: RunStatus, targetSteps: Int64, now: String) throws
-    /// Moves the run's counter from `expected` to `step`; false when the counter was not `expected`.
-    func advanceRun(id: Int64, from expected: Int64, to step: Int64, now: String) throws -> Bool
     /// Sets the run's status.
     func setRunStatus(id: Int64, _ status: RunStatus, now: String) throws
     /// Renames the run.
@@ -103,10 +101,6 @@ protocol LedgerTransaction {
     func latestCheckpoint(runID: Int64) throws -> StoredCheckpoint?
     /// Whether a checkpoint at `step` is kept.
     func hasCheckpoint(runID: Int64, step: Int64) throws -> Bool
-    /// Stores a checkpoint, replacing one at the same step.
-    func insertCheckpoint(_ checkpoint: StoredCheckpoint, runID: Int64) throws
-    /// Deletes the checkpoints older than the newest `keep`; returns the files of the deleted ones.
-    func pruneCheckpoints(runID: Int64, keep: Int) throws -> [String]
     /// Deletes the checkpoint at `step`.
     func deleteCheckpoint(runID: Int64, step: Int64) throws
 
