@@ -1,6 +1,6 @@
 /// One writer's commit, as the rules hand it to a store: every write it makes, and the
-/// two fences it must pass, so a store may send it whole (one round trip to a server)
-/// or as its transaction's writes in turn (`LedgerStore.commit`'s default).
+/// two fences it must pass, so a store may send it whole (PostgreSQL: one round trip)
+/// or make its writes in turn in one transaction (SQLite).
 ///
 /// In one write transaction, in this order: refresh the heartbeat of the open segment
 /// `segmentID` (refused with `CommitRefusal.segmentClosed` when another process closed
